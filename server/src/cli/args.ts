@@ -1,0 +1,172 @@
+/**
+ * `cnet` command-line grammar. Pure: turns argv into a `Command` or throws a
+ * `UsageError`; `run.ts` does the I/O. Options may come before, between or
+ * after positionals; `--` ends options; a lone `-` is a positional (stdin).
+ */
+import type { Protocol } from '../core/model/types';
+
+export type CheckFormat = 'text' | 'json' | 'sarif';
+export type ReachFormat = 'text' | 'json';
+export type MatrixFormat = 'text' | 'json' | 'csv';
+export type ColorMode = 'auto' | 'always' | 'never';
+
+export interface PortArg {
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+export type Command =
+  | { readonly kind: 'help'; readonly topic?: 'check' | 'reach' | 'matrix' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'check'; readonly files: readonly string[]; readonly format: CheckFormat; readonly color: ColorMode }
+  | { readonly kind: 'reach'; readonly file: string; readonly from: string; readonly to: string; readonly port?: PortArg; readonly format: ReachFormat; readonly color: ColorMode }
+  | { readonly kind: 'matrix'; readonly file: string; readonly port?: PortArg; readonly format: MatrixFormat; readonly color: ColorMode };
+
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** which command's usage to print with it */
+    readonly topic?: 'check' | 'reach' | 'matrix',
+  ) {
+    super(message);
+  }
+}
+
+export const USAGE: Record<'main' | 'check' | 'reach' | 'matrix', string> = {
+  main: `usage: cnet <command> [options]
+
+commands:
+  check FILE... [--format text|json|sarif]
+      report diagnostics; exit 0 clean (warnings and hints allowed),
+      1 errors found, 2 usage or I/O error. FILE may be - for stdin.
+  reach FILE FROM TO [--port 5432/tcp] [--format text|json]
+      can FROM reach TO, and by which path; exit 0 reachable, 1 not,
+      2 usage or I/O error. FROM/TO: a container, a host or internet.
+  matrix FILE [--port P] [--format text|json|csv]
+      all-pairs reachability over every container plus internet.
+
+options:
+  --format F        output format (per command, see above)
+  --port P          a port the target listens on: 80, 80/tcp, 53/udp
+  --color WHEN      auto (default: when stdout is a terminal and NO_COLOR
+                    is unset), always or never
+  -h, --help        show this help (cnet <command> --help for one command)
+  -V, --version     print the version
+`,
+  check: `usage: cnet check FILE... [--format text|json|sarif] [--color auto|always|never]
+
+Reports every diagnostic of each FILE (- reads stdin). Text output is
+compiler-style with 1-based line:col; json uses 0-based LSP ranges; sarif is
+SARIF 2.1.0 for code-scanning tools.
+exit status: 0 no errors (warnings and hints allowed), 1 errors found,
+2 usage error or a FILE could not be read (the other files are still checked).
+`,
+  reach: `usage: cnet reach FILE FROM TO [--port 5432/tcp] [--format text|json] [--color auto|always|never]
+
+Explains whether FROM can reach TO (a container, a host or internet): the
+verdict, its disposition and every hop of the path. Without --port, TO counts
+as reachable on any port it exposes (or at IP level when it exposes none).
+exit status: 0 reachable, 1 not reachable, 2 usage or I/O error.
+`,
+  matrix: `usage: cnet matrix FILE [--port P] [--format text|json|csv] [--color auto|always|never]
+
+All-pairs reachability: rows are sources, columns are targets, over every
+container in declaration order plus internet. Without --port, a pair counts
+when the target is reachable on any port it exposes.
+exit status: 0 printed, 2 usage or I/O error.
+`,
+};
+
+const FORMATS = {
+  check: ['text', 'json', 'sarif'],
+  reach: ['text', 'json'],
+  matrix: ['text', 'json', 'csv'],
+} as const;
+
+const COLORS: readonly ColorMode[] = ['auto', 'always', 'never'];
+
+/** `80`, `80/tcp`, `53/udp` → port; undefined when malformed or out of range. */
+export function parsePortArg(text: string): PortArg | undefined {
+  const m = /^(\d{1,5})(?:\/(tcp|udp))?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const port = Number(m[1]);
+  if (port < 1 || port > 65535) return undefined;
+  return { port, protocol: (m[2]?.toLowerCase() ?? 'tcp') as Protocol };
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  if (argv.length === 0) throw new UsageError('missing command');
+  const [first, ...rest] = argv;
+  if (first === '-h' || first === '--help' || first === 'help') {
+    const topic = rest[0];
+    if (topic === 'check' || topic === 'reach' || topic === 'matrix') return { kind: 'help', topic };
+    return { kind: 'help' };
+  }
+  if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
+  if (first !== 'check' && first !== 'reach' && first !== 'matrix') {
+    if (first!.startsWith('-')) throw new UsageError(`unknown option '${first}'`);
+    throw new UsageError(`unknown command '${first}'`);
+  }
+  const command = first;
+
+  const positionals: string[] = [];
+  let format: string | undefined;
+  let port: PortArg | undefined;
+  let color: ColorMode = 'auto';
+  let optionsDone = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (optionsDone || arg === '-' || !arg.startsWith('-')) {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      optionsDone = true;
+      continue;
+    }
+    if (arg === '-h' || arg === '--help') return { kind: 'help', topic: command };
+    if (arg === '-V' || arg === '--version') return { kind: 'version' };
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const takeValue = (): string => {
+      if (eq >= 0) return arg.slice(eq + 1);
+      const v = rest[i + 1];
+      if (v === undefined) throw new UsageError(`option '${name}' needs a value`, command);
+      i++;
+      return v;
+    };
+    if (name === '--format' || name === '-f') {
+      const v = takeValue();
+      const allowed: readonly string[] = FORMATS[command];
+      if (!allowed.includes(v)) throw new UsageError(`'${command}' has no format '${v}' (expected ${allowed.join(', ')})`, command);
+      format = v;
+    } else if (name === '--port' || name === '-p') {
+      if (command === 'check') throw new UsageError(`'check' takes no option '${name}'`, command);
+      const v = takeValue();
+      port = parsePortArg(v);
+      if (!port) throw new UsageError(`invalid port '${v}' (expected 1-65535, optionally /tcp or /udp, e.g. 5432/tcp)`, command);
+    } else if (name === '--color' || name === '--colour') {
+      const v = takeValue();
+      if (!COLORS.includes(v as ColorMode)) throw new UsageError(`invalid --color '${v}' (expected auto, always or never)`, command);
+      color = v as ColorMode;
+    } else if (name === '--no-color') {
+      color = 'never';
+    } else {
+      throw new UsageError(`unknown option '${name}'`, command);
+    }
+  }
+
+  switch (command) {
+    case 'check':
+      if (positionals.length === 0) throw new UsageError('check needs at least one FILE', command);
+      return { kind: 'check', files: positionals, format: (format ?? 'text') as CheckFormat, color };
+    case 'reach': {
+      if (positionals.length !== 3) throw new UsageError(`reach needs FILE FROM TO (got ${positionals.length} argument${positionals.length === 1 ? '' : 's'})`, command);
+      const [file, from, to] = positionals as [string, string, string];
+      return { kind: 'reach', file, from, to, ...(port ? { port } : {}), format: (format ?? 'text') as ReachFormat, color };
+    }
+    case 'matrix':
+      if (positionals.length !== 1) throw new UsageError(`matrix needs exactly one FILE (got ${positionals.length})`, command);
+      return { kind: 'matrix', file: positionals[0]!, ...(port ? { port } : {}), format: (format ?? 'text') as MatrixFormat, color };
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * `cnet` over the core: argument parsing and I/O live here; the analysis is
+ * `analyze()` / `resolveEndpoint()` and the engine, exactly as the language
+ * server runs them. `run()` returns the exit status and never throws.
+ *
+ * Exit status: 0 success (check: no errors; reach: reachable), 1 the answer
+ * is "no" (check: errors found; reach: not reachable), 2 usage error, a file
+ * that could not be read, an unknown endpoint, or a failure inside cnet.
+ */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyze, resolveEndpoint, type Analysis } from '../core/index';
+import type { Endpoint } from '../core/model/types';
+import type { PortQuery } from '../core/reach/api';
+import { parseArgs, UsageError, USAGE, type Command } from './args';
+import { readSource, type ReadResult, type Source } from './source';
+import { chooseStyle, type Style } from './style';
+import { renderCheckJson, renderCheckText, renderSarif, type CheckedFile } from './check-format';
+import { renderMatrixCsv, renderMatrixJson, renderMatrixText, renderVerdictJson, renderVerdictText } from './reach-format';
+import { suggest } from './suggest';
+
+export interface CliEnv {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+  readonly stdoutIsTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly version: string;
+  readonly informationUri: string;
+  /** defaults to reading the file system / stdin */
+  readonly read?: (path: string) => ReadResult;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FOUND = 1;
+export const EXIT_USAGE = 2;
+
+export function run(argv: readonly string[], env: CliEnv): number {
+  let command: Command;
+  try {
+    command = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      env.stderr(`cnet: ${e.message}\n\n${USAGE[e.topic ?? 'main']}`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  try {
+    switch (command.kind) {
+      case 'help':
+        env.stdout(USAGE[command.topic ?? 'main']);
+        return EXIT_OK;
+      case 'version':
+        env.stdout(`cnet ${env.version}\n`);
+        return EXIT_OK;
+      case 'check':
+        return check(command, env);
+      case 'reach':
+        return reach(command, env);
+      case 'matrix':
+        return matrix(command, env);
+    }
+  } catch (e) {
+    // A bug in cnet: one line, plus the stack only when asked for.
+    const msg = e instanceof Error ? e.message : String(e);
+    env.stderr(`cnet: internal error: ${msg}\n`);
+    if (env.env['CNET_DEBUG'] && e instanceof Error && e.stack) env.stderr(e.stack + '\n');
+    return EXIT_USAGE;
+  }
+}
+
+function read(env: CliEnv, path: string): ReadResult {
+  return (env.read ?? readSource)(path);
+}
+
+/** SARIF wants a URI relative to the checkout; outside the working directory, an absolute file URI. */
+export function artifactUri(source: Source, cwd: string): string {
+  if (source.path === undefined) return 'stdin';
+  const abs = resolve(cwd, source.path);
+  const rel = relative(cwd, abs);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return pathToFileURL(abs).href;
+  return rel.split(sep).map(encodeURIComponent).join('/');
+}
+
+function check(cmd: Extract<Command, { kind: 'check' }>, env: CliEnv): number {
+  const files: CheckedFile[] = [];
+  const unreadable: string[] = [];
+  for (const path of cmd.files) {
+    const r = read(env, path);
+    if (!r.ok) {
+      unreadable.push(r.message);
+      env.stderr(`cnet: error: ${r.message}\n`);
+      continue;
+    }
+    const analysis = analyze(r.source.text);
+    files.push({ name: r.source.name, uri: artifactUri(r.source, env.cwd), text: r.source.text, diagnostics: analysis.diagnostics });
+  }
+  const style = chooseStyle(cmd.color, env.stdoutIsTTY, env.env);
+  switch (cmd.format) {
+    case 'text':
+      env.stdout(renderCheckText(files, unreadable.length, style));
+      break;
+    case 'json':
+      env.stdout(renderCheckJson(files));
+      break;
+    case 'sarif':
+      env.stdout(renderSarif(files, unreadable, { name: 'cnet', version: env.version, informationUri: env.informationUri }));
+      break;
+  }
+  if (unreadable.length) return EXIT_USAGE;
+  return files.some((f) => f.diagnostics.some((d) => d.severity === 'error')) ? EXIT_FOUND : EXIT_OK;
+}
+
+/** Reads and analyses one file for reach/matrix; warns on stderr when the file has errors. */
+function load(env: CliEnv, path: string): { source: Source; analysis: Analysis } | undefined {
+  const r = read(env, path);
+  if (!r.ok) {
+    env.stderr(`cnet: error: ${r.message}\n`);
+    return undefined;
+  }
+  const analysis = analyze(r.source.text);
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'unreachable' && d.code !== 'unexpectedly-reachable').length;
+  if (errors) {
+    env.stderr(`cnet: warning: ${r.source.name} has ${errors} error${errors === 1 ? '' : 's'}; the answer below may not be what you meant (see: cnet check ${r.source.name})\n`);
+  }
+  return { source: r.source, analysis };
+}
+
+function endpoint(env: CliEnv, analysis: Analysis, source: Source, name: string, role: 'FROM' | 'TO'): Endpoint | undefined {
+  const ep = resolveEndpoint(analysis.topology, name);
+  if (ep) return ep;
+  const sym = analysis.topology.byName.get(name);
+  if (sym && (sym.kind === 'underlay' || sym.kind === 'overlay')) {
+    env.stderr(`cnet: error: ${role} '${name}' is ${sym.kind === 'overlay' ? 'an overlay' : 'an underlay'}, not an endpoint (a container, a host or internet)\n`);
+    return undefined;
+  }
+  const names = [...analysis.topology.containers.map((c) => c.name), ...analysis.topology.hosts.map((h) => h.name), 'internet'];
+  const close = suggest(name, names);
+  const hint = close.length ? ` (did you mean ${close.map((c) => `'${c}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}?)` : '';
+  env.stderr(`cnet: error: ${role} '${name}' is not a container, host or internet in ${source.name}${hint}\n`);
+  return undefined;
+}
+
+function reach(cmd: Extract<Command, { kind: 'reach' }>, env: CliEnv): number {
+  const loaded = load(env, cmd.file);
+  if (!loaded) return EXIT_USAGE;
+  const from = endpoint(env, loaded.analysis, loaded.source, cmd.from, 'FROM');
+  const to = endpoint(env, loaded.analysis, loaded.source, cmd.to, 'TO');
+  if (!from || !to) return EXIT_USAGE;
+  const port: PortQuery | undefined = cmd.port ? { port: cmd.port.port, protocol: cmd.port.protocol } : undefined;
+  const verdict = loaded.analysis.engine.reach(from, to, port);
+  const style = chooseStyle(cmd.color, env.stdoutIsTTY, env.env);
+  env.stdout(cmd.format === 'json' ? renderVerdictJson(verdict) : renderVerdictText(verdict, style));
+  return verdict.reachable ? EXIT_OK : EXIT_FOUND;
+}
+
+function matrix(cmd: Extract<Command, { kind: 'matrix' }>, env: CliEnv): number {
+  const loaded = load(env, cmd.file);
+  if (!loaded) return EXIT_USAGE;
+  const port: PortQuery | undefined = cmd.port ? { port: cmd.port.port, protocol: cmd.port.protocol } : undefined;
+  const m = loaded.analysis.engine.matrix(port);
+  const style: Style = chooseStyle(cmd.color, env.stdoutIsTTY, env.env);
+  switch (cmd.format) {
+    case 'json':
+      env.stdout(renderMatrixJson(m));
+      break;
+    case 'csv':
+      env.stdout(renderMatrixCsv(m));
+      break;
+    case 'text':
+      env.stdout(renderMatrixText(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style));
+      break;
+  }
+  return EXIT_OK;
+}
