@@ -37,6 +37,8 @@ export interface PreviewNode {
   readonly flags: readonly string[];
   /** the declaration's name, 0-based LSP-style; absent for implicit things (internet) */
   readonly range?: Range;
+  /** the whole declaration: an editor cursor inside it selects this node */
+  readonly extent?: Range;
 }
 
 export type PreviewEdgeKind = 'veth' | 'gateway' | 'lease' | 'tunnel' | 'underlay' | 'uplink' | 'link' | 'shared-stack' | 'host-mode';
@@ -105,14 +107,14 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
 
   for (const u of topo.underlays) {
     const details = [u.subnet ? formatCidr(u.subnet) : '', `mtu ${u.mtu}`, u.uplink === 'none' ? 'no uplink' : `uplink ${u.uplink}`].filter(Boolean);
-    addNode(withRange({ id: `underlay:${u.name}`, kind: 'underlay', label: u.name, details, hopKeys: [u.name], flags: [`uplink-${u.uplink}`] }, range(u.nameSpan)));
+    addNode(withRange({ id: `underlay:${u.name}`, kind: 'underlay', label: u.name, details, hopKeys: [u.name], flags: [`uplink-${u.uplink}`] }, range(u.nameSpan), range(u.decl.span)));
     if (u.uplink !== 'none') addEdge('uplink', `underlay:${u.name}`, 'internet', u.uplink);
   }
 
   for (const o of topo.overlays) {
     const details = [[o.driver ?? '?', o.backend].filter(Boolean).join(' · '), o.subnet ? formatCidr(o.subnet) : '', o.mtu !== undefined ? `mtu ${o.mtu}` : ''];
     if (o.driver === 'ovs') for (const v of o.vlans.values()) details.push(`vlan ${v.id}${v.subnet ? ` ${formatCidr(v.subnet)}` : ''}`);
-    addNode(withRange({ id: `overlay:${o.name}`, kind: 'overlay', label: o.name, details: details.filter(Boolean), hopKeys: [o.name], flags: [`driver-${o.driver ?? 'unknown'}`] }, range(o.nameSpan)));
+    addNode(withRange({ id: `overlay:${o.name}`, kind: 'overlay', label: o.name, details: details.filter(Boolean), hopKeys: [o.name], flags: [`driver-${o.driver ?? 'unknown'}`] }, range(o.nameSpan), range(o.decl.span)));
   }
 
   for (const h of topo.hosts) addHost(h);
@@ -145,7 +147,7 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     const hostId = `host:${h.name}`;
     if (nodeIds.has(hostId)) return;
     const addrs = h.addresses.map((a) => `${formatIp(a.ip)}${a.underlay ? ` on ${a.underlay.name}` : ''}`);
-    addNode(withRange({ id: hostId, kind: 'host', label: h.name, details: h.userlandProxy ? [] : ['userland-proxy off'], endpoint: h.name, hopKeys: [], flags: h.userlandProxy ? [] : ['no-userland-proxy'] }, range(h.nameSpan)));
+    addNode(withRange({ id: hostId, kind: 'host', label: h.name, details: h.userlandProxy ? [] : ['userland-proxy off'], endpoint: h.name, hopKeys: [], flags: h.userlandProxy ? [] : ['no-userland-proxy'] }, range(h.nameSpan), range(h.decl.span)));
 
     const stackId = `stack:${h.name}`;
     const stackDetails = [...addrs];
@@ -163,7 +165,7 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
       if (b.gateway !== undefined) details.push(`gw ${formatIp(b.gateway)}`);
       const opts = [b.icc ? '' : 'icc false', b.masquerade ? '' : 'masquerade false', b.mtu !== 1500 ? `mtu ${b.mtu}` : ''].filter(Boolean);
       if (opts.length) details.push(opts.join(' · '));
-      addNode(withRange({ id, kind: 'bridge', label: b.name, details, parent: hostId, hopKeys: [`${h.name}/${b.name}`, ...(b.isDefault ? [`${h.name}/bridge`] : [])], flags }, range(b.nameSpan)));
+      addNode(withRange({ id, kind: 'bridge', label: b.name, details, parent: hostId, hopKeys: [`${h.name}/${b.name}`, ...(b.isDefault ? [`${h.name}/bridge`] : [])], flags }, range(b.nameSpan), range(b.decl?.span)));
       addEdge('gateway', id, stackId, b.gateway !== undefined ? formatIp(b.gateway) : undefined);
       if (b.overlay) {
         tunnels.add(b.overlay);
@@ -192,7 +194,7 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     for (const a of c.attachments) if (a.ip !== undefined) details.push(`${formatIp(a.ip)}${a.auto ? ' (auto)' : ''}`);
     if (c.expose.length) details.push(formatPorts(c.expose));
     for (const p of c.publishes) details.push(`publish ${formatPublish(p)}`);
-    addNode(withRange({ id, kind: 'container', label: c.name, details, parent: `host:${h.name}`, endpoint: c.name, hopKeys: [c.name], flags }, range(c.nameSpan)));
+    addNode(withRange({ id, kind: 'container', label: c.name, details, parent: `host:${h.name}`, endpoint: c.name, hopKeys: [c.name], flags }, range(c.nameSpan), range(c.decl.span)));
 
     if (c.mode.kind === 'host') addEdge('host-mode', id, `stack:${h.name}`, 'network host', networkSpan(c));
     for (const a of c.attachments) {
@@ -202,8 +204,8 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
   }
 }
 
-function withRange(n: PreviewNode, r: Range | undefined): PreviewNode {
-  return r ? { ...n, range: r } : n;
+function withRange(n: PreviewNode, r: Range | undefined, extent?: Range): PreviewNode {
+  return { ...n, ...(r ? { range: r } : {}), ...(extent ? { extent } : {}) };
 }
 
 function bridgeId(b: Bridge): string {
