@@ -46,11 +46,21 @@ export function renderVerdictJson(v: Verdict): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-/** Spec §5: `{ endpoints: [names], reachable: [[bool]] }`, rows = sources. */
-export function renderMatrixJson(m: Matrix): string {
+/**
+ * Spec §5: `{ endpoints: [names], reachable: [[bool]] }`, rows = sources.
+ * The matrix renderers yield one row at a time: a 10,000-endpoint matrix
+ * is larger than the longest string V8 can hold, so it is never one string.
+ */
+export function* matrixJsonChunks(m: Matrix): Generator<string> {
   // One row per line keeps a 400x400 matrix readable and diffable.
-  const rows = m.reachable.map((row) => '    ' + JSON.stringify(row));
-  return `{\n  "endpoints": ${JSON.stringify(m.endpoints)},\n  "reachable": [\n${rows.join(',\n')}\n  ]\n}\n`;
+  yield `{\n  "endpoints": ${JSON.stringify(m.endpoints)},\n  "reachable": [\n`;
+  const last = m.reachable.length - 1;
+  for (let i = 0; i <= last; i++) yield `    ${JSON.stringify(m.reachable[i])}${i < last ? ',' : ''}\n`;
+  yield '  ]\n}\n';
+}
+
+export function renderMatrixJson(m: Matrix): string {
+  return [...matrixJsonChunks(m)].join('');
 }
 
 function csvField(s: string): string {
@@ -58,33 +68,40 @@ function csvField(s: string): string {
 }
 
 /** Header `from,<target>...`, then one row per source of `true`/`false`. */
+export function* matrixCsvChunks(m: Matrix): Generator<string> {
+  yield ['from', ...m.endpoints].map(csvField).join(',') + '\n';
+  for (let i = 0; i < m.endpoints.length; i++) {
+    yield [csvField(m.endpoints[i]!), ...(m.reachable[i] ?? []).map((b) => (b ? 'true' : 'false'))].join(',') + '\n';
+  }
+}
+
 export function renderMatrixCsv(m: Matrix): string {
-  const lines = [['from', ...m.endpoints].map(csvField).join(',')];
-  m.endpoints.forEach((name, i) => {
-    lines.push([csvField(name), ...(m.reachable[i] ?? []).map((b) => (b ? 'true' : 'false'))].join(','));
-  });
-  return lines.join('\n') + '\n';
+  return [...matrixCsvChunks(m)].join('');
 }
 
 /**
  * An aligned grid: rows are numbered sources, columns carry the same
  * numbers (targets), ✓ reachable, · not; a legend under it.
  */
-export function renderMatrixText(m: Matrix, portLabel: string, style: Style): string {
+export function* matrixTextChunks(m: Matrix, portLabel: string, style: Style): Generator<string> {
   const count = m.endpoints.length;
   const numW = String(count).length;
   const nameW = Math.max(0, ...m.endpoints.map((e) => e.length));
-  const cellW = Math.max(numW, 1) + 1;
-  const label = (i: number) => `${String(i + 1).padStart(numW)} ${m.endpoints[i]!.padEnd(nameW)}`;
+  const cellW = numW + 1;
   const labelW = numW + 1 + nameW;
-  let out = `${style.bold('from \\ to')} ${style.dim(`(${portLabel})`)}\n`;
-  out += ' '.repeat(labelW) + m.endpoints.map((_, j) => String(j + 1).padStart(cellW)).join('') + '\n';
+  const yes = ' '.repeat(cellW - 1) + style.green('✓');
+  const no = ' '.repeat(cellW - 1) + style.dim('·');
+  yield `${style.bold('from \\ to')} ${style.dim(`(${portLabel})`)}\n`;
+  yield ' '.repeat(labelW) + m.endpoints.map((_, j) => String(j + 1).padStart(cellW)).join('') + '\n';
   for (let i = 0; i < count; i++) {
     const row = m.reachable[i] ?? [];
-    let cells = '';
-    for (let j = 0; j < count; j++) cells += ' '.repeat(cellW - 1) + (row[j] ? style.green('✓') : style.dim('·'));
-    out += label(i) + cells + '\n';
+    let line = `${String(i + 1).padStart(numW)} ${m.endpoints[i]!.padEnd(nameW)}`;
+    for (let j = 0; j < count; j++) line += row[j] ? yes : no;
+    yield line + '\n';
   }
-  out += `${style.green('✓')} reachable   ${style.dim('·')} not reachable   rows: sources, columns: targets (numbered as the rows)\n`;
-  return out;
+  yield `${style.green('✓')} reachable   ${style.dim('·')} not reachable   rows: sources, columns: targets (numbered as the rows)\n`;
+}
+
+export function renderMatrixText(m: Matrix, portLabel: string, style: Style): string {
+  return [...matrixTextChunks(m, portLabel, style)].join('');
 }

@@ -16,7 +16,7 @@ import { parseArgs, UsageError, USAGE, type Command } from './args';
 import { readSource, type ReadResult, type Source } from './source';
 import { chooseStyle, type Style } from './style';
 import { renderCheckJson, renderCheckText, renderSarif, type CheckedFile } from './check-format';
-import { renderMatrixCsv, renderMatrixJson, renderMatrixText, renderVerdictJson, renderVerdictText } from './reach-format';
+import { matrixCsvChunks, matrixJsonChunks, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
 import { suggest } from './suggest';
 
 export interface CliEnv {
@@ -161,16 +161,19 @@ function matrix(cmd: Extract<Command, { kind: 'matrix' }>, env: CliEnv): number 
   const port: PortQuery | undefined = cmd.port ? { port: cmd.port.port, protocol: cmd.port.protocol } : undefined;
   const m = loaded.analysis.engine.matrix(port);
   const style: Style = chooseStyle(cmd.color, env.stdoutIsTTY, env.env);
-  switch (cmd.format) {
-    case 'json':
-      env.stdout(renderMatrixJson(m));
-      break;
-    case 'csv':
-      env.stdout(renderMatrixCsv(m));
-      break;
-    case 'text':
-      env.stdout(renderMatrixText(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style));
-      break;
+  const chunks =
+    cmd.format === 'json' ? matrixJsonChunks(m)
+    : cmd.format === 'csv' ? matrixCsvChunks(m)
+    : matrixTextChunks(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style);
+  // Write in ~1 MB batches: few syscalls, and no string near V8's length limit.
+  let buf = '';
+  for (const c of chunks) {
+    buf += c;
+    if (buf.length >= 1 << 20) {
+      env.stdout(buf);
+      buf = '';
+    }
   }
+  if (buf) env.stdout(buf);
   return EXIT_OK;
 }
