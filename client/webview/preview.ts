@@ -23,7 +23,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 let state: PreviewState = vscode.getState() ?? {};
 const saveState = (patch: Partial<PreviewState>): void => {
-  state = { ...state, ...patch };
+  const next: Record<string, unknown> = { ...state, ...patch };
+  for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
+  state = next as PreviewState;
   vscode.setState(state);
 };
 const post = (m: FromWebview): void => vscode.postMessage(m);
