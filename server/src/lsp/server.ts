@@ -1,0 +1,185 @@
+/**
+ * Wires the language server: documents, the analysis store, settings, and
+ * one handler per feature. Every handler runs through `guard`: a feature
+ * that throws is logged and answers its empty result; the server lives on.
+ */
+import {
+  CodeActionKind,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisStore } from './store';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { lspDiagnostics } from './convert';
+import type { Snapshot } from './snapshot';
+import { hover } from './hover';
+import { completion } from './completion';
+import { definition, documentHighlights, prepareRename, references, rename } from './navigation';
+import { documentSymbols, foldingRanges, selectionRanges } from './symbols';
+import { SEMANTIC_LEGEND, semanticTokens } from './semanticTokens';
+import { formatDocument, formatRange } from './format';
+import { codeActions } from './codeActions';
+import { inlayHints } from './inlayHints';
+import { codeLenses, resolveCodeLens } from './codeLens';
+import { matrixRequest, previewGraphRequest, routeRequest } from './custom';
+import {
+  AnalysisDoneNotification,
+  MatrixRequest,
+  PreviewGraphRequest,
+  RouteRequest,
+  type AnalysisDoneParams,
+  type MatrixParams,
+  type PreviewGraphParams,
+  type RouteParams,
+} from '../protocol/requests';
+
+export interface ServerContext {
+  readonly settings: Settings;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let settings: Settings = DEFAULT_SETTINGS;
+  let pullConfiguration = false;
+  const log = (m: string) => connection.console.error(m);
+
+  const store = new AnalysisStore(
+    documents,
+    {
+      built(snap, ms) {
+        connection.sendDiagnostics({ uri: snap.uri, version: snap.version, diagnostics: lspDiagnostics(snap) });
+        const done: AnalysisDoneParams = { uri: snap.uri, version: snap.version };
+        void connection.sendNotification(AnalysisDoneNotification, done);
+        if (ms > 500) connection.console.log(`cnet: analysed ${snap.uri} v${snap.version} in ${Math.round(ms)} ms`);
+      },
+      error: log,
+    },
+    () => settings.debounceMs,
+  );
+
+  /**
+   * Wraps a handler: resolves the document's current snapshot (building it if
+   * needed), runs the feature, and turns any exception into `fallback`.
+   */
+  function guard<P extends { textDocument: { uri: string } }, R>(
+    name: string,
+    fallback: R,
+    feature: (snap: Snapshot, params: P, token: CancellationToken) => R,
+  ): (params: P, token: CancellationToken) => R {
+    return (params, token) => {
+      try {
+        const snap = store.get(params.textDocument.uri);
+        if (!snap || token?.isCancellationRequested) return fallback;
+        return feature(snap, params, token);
+      } catch (e) {
+        // a deliberate refusal (e.g. an invalid new name for rename) goes back to the client as is
+        if (e instanceof ResponseError) throw e;
+        log(`cnet: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return fallback;
+      }
+    };
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    pullConfiguration = !!params.capabilities.workspace?.configuration;
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    if (init?.settings) settings = readSettings(init.settings, settings);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [':', '/', ' ', '>'], resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: { label: 'cnet' },
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor] },
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: true },
+      },
+      serverInfo: { name: 'cnet-language-server', version: '0.1.0' },
+    };
+  });
+
+  async function refreshSettings(): Promise<void> {
+    if (!pullConfiguration) return;
+    try {
+      const section = await connection.workspace.getConfiguration('cnet');
+      settings = readSettings(section, settings);
+    } catch (e) {
+      log(`cnet: reading settings failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  connection.onInitialized(() => {
+    void refreshSettings();
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const before = settings;
+    const fromPush = (change.settings as { cnet?: unknown } | undefined)?.cnet;
+    if (fromPush) settings = readSettings(fromPush, settings);
+    void refreshSettings().then(() => {
+      if (before.inlayAutoAddresses !== settings.inlayAutoAddresses) void connection.languages.inlayHint.refresh().catch(() => undefined);
+      if (before.codeLensExpectations !== settings.codeLensExpectations) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    });
+  });
+
+  documents.onDidOpen((e) => store.schedule(e.document.uri, true));
+  documents.onDidChangeContent((e) => store.schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    store.close(e.document.uri);
+    connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  const ctx = (): ServerContext => ({ settings });
+
+  connection.onHover(guard('hover', null, (s, p) => hover(s, p.position)));
+  connection.onCompletion(guard('completion', [], (s, p) => completion(s, p.position)));
+  connection.onDefinition(guard('definition', null, (s, p) => definition(s, p.position)));
+  connection.onReferences(guard('references', [], (s, p) => references(s, p.position, p.context.includeDeclaration)));
+  connection.onDocumentHighlight(guard('documentHighlight', [], (s, p) => documentHighlights(s, p.position)));
+  connection.onPrepareRename(guard('prepareRename', null, (s, p) => prepareRename(s, p.position)));
+  connection.onRenameRequest(guard('rename', null, (s, p) => rename(s, p.position, p.newName)));
+  connection.onDocumentSymbol(guard('documentSymbol', [], (s) => documentSymbols(s)));
+  connection.onFoldingRanges(guard('foldingRange', [], (s) => foldingRanges(s)));
+  connection.onSelectionRanges(guard('selectionRange', [], (s, p) => selectionRanges(s, p.positions)));
+  connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (s) => semanticTokens(s)));
+  connection.languages.semanticTokens.onRange(guard('semanticTokens/range', { data: [] }, (s, p) => semanticTokens(s, p.range)));
+  connection.onDocumentFormatting(guard('formatting', [], (s, p) => formatDocument(s, p.options)));
+  connection.onDocumentRangeFormatting(guard('rangeFormatting', [], (s, p) => formatRange(s, p.range, p.options)));
+  connection.onCodeAction(guard('codeAction', [], (s, p) => codeActions(s, p.range, p.context)));
+  connection.languages.inlayHint.on(guard('inlayHint', [], (s, p) => inlayHints(s, p.range, ctx().settings)));
+  connection.onCodeLens(guard('codeLens', [], (s) => (ctx().settings.codeLensExpectations ? codeLenses(s) : [])));
+
+  connection.onCodeLensResolve((lens, token) => {
+    const uri = (lens.data as { uri?: unknown } | undefined)?.uri;
+    if (typeof uri !== 'string') return lens;
+    return guard('codeLens/resolve', lens, (s) => resolveCodeLens(s, lens))({ textDocument: { uri } }, token);
+  });
+
+  const byUri = <P extends { uri: string }>(p: P) => ({ ...p, textDocument: { uri: p.uri } });
+  connection.onRequest(PreviewGraphRequest, (p: PreviewGraphParams, token: CancellationToken) =>
+    guard('previewGraph', null, (s) => previewGraphRequest(s))(byUri(p), token),
+  );
+  connection.onRequest(RouteRequest, (p: RouteParams, token: CancellationToken) =>
+    guard('route', { error: 'the route could not be computed (see the server log)' }, (s) => routeRequest(s, p))(byUri(p), token),
+  );
+  connection.onRequest(MatrixRequest, (p: MatrixParams, token: CancellationToken) =>
+    guard('matrix', { error: 'the matrix could not be computed (see the server log)' }, (s) => matrixRequest(s, p))(byUri(p), token),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
