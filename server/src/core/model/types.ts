@@ -59,9 +59,11 @@ export interface Overlay {
   readonly nameSpan: Span;
   readonly driver?: OverlayDriver;
   readonly subnet?: Cidr;
-  /** flannel only */
+  /** true when `subnet` is the driver's default (weave 10.32.0.0/12, docker 10.0.N.0/24), not written */
+  readonly subnetDefaulted?: boolean;
+  /** flannel only (default 24, flannel's SubnetLen) */
   readonly subnetLength?: number;
-  /** flannel: udp|vxlan|host-gw (default vxlan? see ARCHITECTURE decisions); ovs: vxlan|gre; weave/docker: undefined */
+  /** flannel: udp|vxlan|host-gw (default udp, flannel's own default); ovs: vxlan|gre (default vxlan); weave/docker: undefined */
   readonly backend?: OverlayBackend;
   readonly mtu?: number;
   /** flannel --ip-masq; default true */
@@ -122,6 +124,8 @@ export interface Bridge {
   /** Docker's network name: `bridge` for docker0, else the bridge's name (R18 sorts by it) */
   readonly networkName: string;
   readonly subnet?: Cidr;
+  /** true when `subnet` is dockerd's choice (172.17.0.0/16 for docker0, the first free pool range for a user bridge), not written */
+  readonly subnetDefaulted?: boolean;
   /** explicit, or first host address of the subnet */
   readonly gateway?: Ip;
   readonly icc: boolean;
@@ -211,6 +215,7 @@ export interface Container {
   readonly attachments: Attachment[];
   /** exposed ports, including those implied by publishes, deduplicated */
   readonly expose: Port[];
+  /** bridged mode only: Docker discards a `network host` container's publishes and refuses them with container:/none */
   readonly publishes: Publish[];
   readonly links: Link[];
 }

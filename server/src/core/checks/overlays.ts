@@ -1,0 +1,159 @@
+/**
+ * Multi-host overlays: mtu-exceeds-path, host-gw-needs-l2, underlay-partition.
+ *
+ * Participating hosts: for flannel the hosts with a lease bridge, for
+ * weave/docker/ovs the hosts with an attached container. Two hosts can
+ * tunnel when they share an underlay, or when both have an address on a
+ * `public` underlay (they meet through the internet, both ways).
+ */
+import type { Host, Overlay, Underlay } from '../model/types';
+import { diag } from '../diagnostics';
+import type { Check } from './util';
+
+/** encapsulation overhead in bytes */
+export function overheadOf(o: Overlay): { name: string; bytes: number } | undefined {
+  switch (o.driver) {
+    case 'flannel':
+      return o.backend === 'host-gw' ? { name: 'host-gw', bytes: 0 } : o.backend === 'udp' ? { name: 'udp', bytes: 28 } : o.backend === 'vxlan' ? { name: 'vxlan', bytes: 50 } : undefined;
+    case 'ovs':
+      return o.backend === 'gre' ? { name: 'gre', bytes: 24 } : o.backend === 'vxlan' ? { name: 'vxlan', bytes: 50 } : undefined;
+    case 'weave':
+      return { name: 'weave', bytes: 50 };
+    case 'docker':
+      return { name: 'vxlan', bytes: 50 };
+    default:
+      return undefined;
+  }
+}
+
+export function participants(o: Overlay): Host[] {
+  const s = new Set<Host>();
+  if (o.driver === 'flannel') for (const b of o.leases) s.add(b.host);
+  else for (const seg of o.segments) for (const a of seg.attachments) s.add(a.container.host);
+  return [...s];
+}
+
+function underlaysOf(h: Host): Underlay[] {
+  const s = new Set<Underlay>();
+  for (const a of h.addresses) if (a.underlay) s.add(a.underlay);
+  return [...s];
+}
+
+/** the underlay of smallest MTU among these hosts' */
+function narrowest(hosts: Host[]): Underlay | undefined {
+  let best: Underlay | undefined;
+  for (const h of hosts) for (const u of underlaysOf(h)) if (!best || u.mtu < best.mtu) best = u;
+  return best;
+}
+
+export const mtuExceedsPath: Check = {
+  name: 'mtu-exceeds-path',
+  run(t, out) {
+    for (const o of t.overlays) {
+      const oh = overheadOf(o);
+      if (!oh) continue;
+      const hosts = participants(o);
+      const mtuProp = o.decl.props.find((p) => p.kind === 'mtu');
+      const u = narrowest(hosts);
+      if (o.mtu !== undefined && mtuProp?.kind === 'mtu' && u) {
+        const path = u.mtu - oh.bytes;
+        if (o.mtu > path) {
+          out.push(diag('mtu-exceeds-path', mtuProp.value.span, `mtu ${o.mtu} on overlay ${o.name} exceeds the path MTU ${path} (underlay ${u.name} ${u.mtu} − ${oh.name} ${oh.bytes})`, { related: [{ span: u.nameSpan, message: `underlay ${u.name}: mtu ${u.mtu}` }] }));
+        }
+      }
+      if (o.driver !== 'flannel') continue;
+      // every lease bridge's packets are encapsulated on its own host's underlay
+      for (const b of o.leases) {
+        const hu = narrowest([b.host]);
+        if (!hu || !b.decl) continue;
+        const path = hu.mtu - oh.bytes;
+        if (b.mtu <= path) continue;
+        const bm = b.decl.props.find((p) => p.kind === 'mtu');
+        const span = bm?.kind === 'mtu' ? bm.value.span : b.nameSpan;
+        out.push(
+          diag('mtu-exceeds-path', span, `mtu ${b.mtu}${bm ? '' : ' (the default)'} on ${b.name} exceeds the path MTU ${path} (underlay ${hu.name} ${hu.mtu} − ${oh.name} ${oh.bytes}); set mtu ${path} on ${b.name} (${b.host.name})`, {
+            related: [{ span: hu.nameSpan, message: `underlay ${hu.name}: mtu ${hu.mtu}` }],
+            ...(bm?.kind === 'mtu' ? { fixes: [{ title: `Set mtu ${path}`, edits: [{ span: bm.value.span, newText: String(path) }], preferred: true }] } : {}),
+          }),
+        );
+      }
+    }
+  },
+};
+
+export const hostGwNeedsL2: Check = {
+  name: 'host-gw-needs-l2',
+  run(t, out) {
+    for (const o of t.overlays) {
+      if (o.driver !== 'flannel' || o.backend !== 'host-gw') continue;
+      const hosts = participants(o);
+      if (hosts.length < 2) continue;
+      let common: Set<Underlay> | undefined;
+      for (const h of hosts) {
+        const us = underlaysOf(h);
+        common = common ? new Set(us.filter((u) => common!.has(u))) : new Set(us);
+      }
+      if (common && common.size > 0) continue;
+      const backend = o.decl.props.find((p) => p.kind === 'backend');
+      const where = hosts.map((h) => `${h.name} (${underlaysOf(h).map((u) => u.name).join(', ') || 'no underlay'})`).join(', ');
+      out.push(
+        diag('host-gw-needs-l2', backend?.kind === 'backend' ? backend.backend.span : o.nameSpan, `flannel host-gw routes natively and needs every host of ${o.name} on one underlay, but ${where} share none; use vxlan or udp`, {
+          related: hosts.map((h) => ({ span: h.nameSpan, message: `${h.name} holds a ${o.name} lease` })),
+        }),
+      );
+    }
+  },
+};
+
+export const underlayPartition: Check = {
+  name: 'underlay-partition',
+  run(t, out) {
+    // union-find over hosts: same underlay, or both on a public underlay
+    const parent = new Map<Host, Host>();
+    const find = (h: Host): Host => {
+      let r = h;
+      while (parent.get(r) !== r && parent.has(r)) r = parent.get(r)!;
+      let x = h;
+      while (x !== r) {
+        const n = parent.get(x)!;
+        parent.set(x, r);
+        x = n;
+      }
+      return r;
+    };
+    const union = (a: Host, b: Host) => {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent.set(ra, rb);
+    };
+    for (const h of t.hosts) parent.set(h, h);
+    let publicRep: Host | undefined;
+    for (const u of t.underlays) {
+      const first = u.addresses[0]?.host;
+      if (!first) continue;
+      for (const a of u.addresses) union(first, a.host);
+      if (u.uplink === 'public') {
+        if (publicRep) union(publicRep, first);
+        else publicRep = first;
+      }
+    }
+    for (const o of t.overlays) {
+      const hosts = participants(o);
+      if (hosts.length < 2) continue;
+      const groups = new Map<Host, Host[]>();
+      for (const h of hosts) {
+        const r = find(h);
+        const g = groups.get(r);
+        if (g) g.push(h);
+        else groups.set(r, [h]);
+      }
+      if (groups.size < 2) continue;
+      const parts = [...groups.values()].map((g) => g.map((h) => h.name).join(', '));
+      out.push(
+        diag('underlay-partition', o.nameSpan, `overlay ${o.name} spans hosts that share no underlay path: {${parts.join('} | {')}}; its tunnels between these groups cannot form`, {
+          related: [...groups.values()].map((g) => ({ span: g[0]!.nameSpan, message: `${g[0]!.name}: ${underlaysOf(g[0]!).map((u) => u.name).join(', ') || 'no underlay'}` })),
+        }),
+      );
+    }
+  },
+};

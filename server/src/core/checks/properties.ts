@@ -1,0 +1,110 @@
+/**
+ * Properties as written: duplicate-property (a single-valued property given
+ * twice, on the second occurrence) and keyword values the parser keeps as
+ * words (driver, backend, uplink). An unknown value, a backend the driver
+ * does not have and an overlay without a driver are reported as `syntax`:
+ * the spec's table has no closer code, and the file does not say what it
+ * means.
+ */
+import type * as ast from '../syntax/ast';
+import { diag, type Diagnostic } from '../diagnostics';
+import type { Check } from './util';
+
+const SINGLE: Record<string, readonly string[]> = {
+  underlay: ['mtu', 'uplink'],
+  overlay: ['driver', 'subnet', 'subnet-length', 'backend', 'mtu', 'masquerade'],
+  host: ['userland-proxy'],
+  bridge: ['subnet', 'gateway', 'icc', 'masquerade', 'mtu', 'overlay'],
+  container: ['image', 'ip'],
+};
+
+function duplicates(kind: string, props: readonly (ast.UnderlayProp | ast.OverlayProp | ast.HostProp | ast.BridgeProp | ast.ContainerProp)[], owner: string, out: Diagnostic[]): void {
+  const single = SINGLE[kind] ?? [];
+  const firstOf = new Map<string, { keyword: ast.Span }>();
+  const vlans = new Map<number, ast.VlanProp>();
+  for (const p of props) {
+    if (p.kind === 'vlan') {
+      const prev = vlans.get(p.id.value);
+      if (prev) out.push(diag('duplicate-property', p.id.span, `vlan ${p.id.value} is declared twice in ${owner}`, { related: [{ span: prev.id.span, message: `first vlan ${p.id.value}` }] }));
+      else vlans.set(p.id.value, p);
+      continue;
+    }
+    if (!single.includes(p.kind)) continue;
+    const prev = firstOf.get(p.kind);
+    if (prev) {
+      out.push(diag('duplicate-property', p.keyword, `${p.kind} is given twice in ${owner}; the first one applies`, { related: [{ span: prev.keyword, message: `first ${p.kind}` }] }));
+    } else firstOf.set(p.kind, p);
+  }
+}
+
+export const duplicateProperty: Check = {
+  name: 'duplicate-property',
+  run(t, out) {
+    let topology: ast.TopologyDecl | undefined;
+    for (const d of t.document.decls) {
+      switch (d.kind) {
+        case 'topology':
+          if (topology) out.push(diag('duplicate-property', d.keyword, 'the topology title is given twice; the first one applies', { related: [{ span: topology.keyword, message: 'first title' }] }));
+          else topology = d;
+          break;
+        case 'underlay':
+          duplicates('underlay', d.props, `underlay ${d.name?.text ?? ''}`.trim(), out);
+          break;
+        case 'overlay':
+          duplicates('overlay', d.props, `overlay ${d.name?.text ?? ''}`.trim(), out);
+          break;
+        case 'host':
+          duplicates('host', d.props, `host ${d.name?.text ?? ''}`.trim(), out);
+          for (const b of d.bridges) duplicates('bridge', b.props, `bridge ${b.name?.text ?? ''}`.trim(), out);
+          for (const c of d.containers) {
+            const name = `container ${c.name?.text ?? ''}`.trim();
+            duplicates('container', c.props, name, out);
+            // `ip A` applies to the first attachment; `network X ip B` already gave it one
+            const ip = c.props.find((p): p is ast.IpProp => p.kind === 'ip');
+            const firstNet = c.props.find((p): p is ast.NetworkProp => p.kind === 'network' && p.mode === 'attach');
+            if (ip && firstNet?.ip) {
+              out.push(
+                diag('duplicate-property', ip.keyword, `${name}'s first attachment already has ip ${firstNet.ip.text} (\`network ${firstNet.target?.text ?? ''} ip …\`); this ip would give it a second address`, {
+                  related: [{ span: firstNet.ip.span, message: 'address of the first attachment' }],
+                }),
+              );
+            }
+          }
+          break;
+        case 'expect':
+          break;
+      }
+    }
+  },
+};
+
+export const keywordValues: Check = {
+  name: 'keyword-values',
+  run(t, out) {
+    for (const d of t.document.decls) {
+      if (d.kind === 'underlay') {
+        for (const p of d.props) {
+          if (p.kind === 'uplink' && p.mode.text !== 'nat' && p.mode.text !== 'public') {
+            out.push(diag('syntax', p.mode.span, `unknown uplink '${p.mode.text}'; use nat or public (leave the line out for no internet)`));
+          }
+        }
+      } else if (d.kind === 'overlay') {
+        const driverProp = d.props.find((p): p is ast.DriverProp => p.kind === 'driver');
+        const driver = driverProp?.driver.text;
+        if (!driverProp && d.name) out.push(diag('syntax', d.name.span, `overlay ${d.name.text} declares no driver (flannel, weave, ovs or docker)`));
+        if (driverProp && !['flannel', 'weave', 'ovs', 'docker'].includes(driverProp.driver.text)) {
+          out.push(diag('syntax', driverProp.driver.span, `unknown driver '${driverProp.driver.text}'; use flannel, weave, ovs or docker`));
+        }
+        for (const p of d.props) {
+          if (p.kind !== 'backend') continue;
+          const ok = driver === 'flannel' ? ['udp', 'vxlan', 'host-gw'] : driver === 'ovs' ? ['vxlan', 'gre'] : driver === 'weave' || driver === 'docker' ? ['vxlan'] : ['udp', 'vxlan', 'host-gw', 'gre'];
+          if (!ok.includes(p.backend.text)) {
+            out.push(
+              diag('syntax', p.backend.span, `${driver ? `a ${driver} overlay has no backend` : 'unknown backend'} '${p.backend.text}'; use ${ok.join(', ')}`),
+            );
+          }
+        }
+      }
+    }
+  },
+};
