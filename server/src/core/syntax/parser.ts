@@ -1,6 +1,206 @@
-// PLACEHOLDER (owned by the parser work): the real Chevrotain parser replaces this file.
-import type { Document } from './ast';
+/**
+ * `parse(text)`: `.cnet` text → `Document` (AST + comments + syntax errors).
+ * `lex(text)`: every token with a coarse kind, for semantic tokens and the
+ * formatter.
+ *
+ * Architecture invariant: parsing never fails. Every error carries a real
+ * span inside the text (Chevrotain's virtual tokens and EOF have NaN
+ * offsets; they are mapped to the nearest real token here), and an internal
+ * failure becomes one more error next to whatever was built.
+ */
+import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import type { Comment, Decl, Document, Span, SyntaxError } from './ast';
+import { AstBuilder, isReal, tokenSpan } from './build';
+import { CnetParser, MISSING_RCURLY, show } from './grammar';
+import * as T from './tokens';
+
+let shared: CnetParser | undefined;
+/** One parser instance, re-armed per input (building one analyses the grammar: slow). */
+function parser(): CnetParser {
+  return (shared ??= new CnetParser());
+}
+
 /** Parses a `.cnet` text. Never throws: errors are in `Document.errors`. */
 export function parse(text: string): Document {
-  return { text, decls: [], comments: [], errors: [{ message: 'parser not implemented yet', span: { start: 0, end: 0 } }] };
+  let decls: Decl[] = [];
+  let comments: Comment[] = [];
+  const errors: SyntaxError[] = [];
+  try {
+    const lexed = T.cnetLexer.tokenize(text);
+    comments = (lexed.groups['comments'] ?? []).map((t) => ({ text: t.image, span: tokenSpan(t) }));
+    for (const e of lexed.errors) {
+      const bad = text.slice(e.offset, e.offset + e.length);
+      const shown = bad.length > 20 ? bad.slice(0, 19) + '…' : bad;
+      errors.push({
+        message: `unexpected character${bad.length > 1 ? 's' : ''} \`${shown}\``,
+        span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
+      });
+    }
+
+    const p = parser();
+    p.arm(lexed.tokens);
+    const cst = p.document();
+    const builder = new AstBuilder();
+    decls = builder.document(cst);
+
+    for (const e of builder.errors) errors.push(e);
+    for (const e of p.grammarErrors) errors.push({ message: e.message, span: tokenSpan(e.token) });
+    let eofReported = false;
+    for (const e of p.errors) {
+      const placed = placeParserError(e, lexed.tokens, text);
+      if (placed.atEof) {
+        if (eofReported) continue;
+        eofReported = true;
+      }
+      errors.push(placed.error);
+    }
+    p.arm([]); // do not keep the last document's tokens alive
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    errors.push({ message: `internal parser error: ${msg}`, span: { start: 0, end: Math.min(1, text.length) } });
+  }
+  return { text, decls, comments, errors: tidy(errors, text.length) };
+}
+
+/** Sorted by position; one error per start offset; spans clamped into the text. */
+function tidy(errors: SyntaxError[], length: number): SyntaxError[] {
+  const clamp = (n: number): number => (Number.isFinite(n) ? Math.max(0, Math.min(length, n)) : 0);
+  const fixed = errors.map((e) => {
+    const start = clamp(e.span.start);
+    return { message: e.message, span: { start, end: Math.max(start, clamp(e.span.end)) } };
+  });
+  fixed.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const out: SyntaxError[] = [];
+  for (const e of fixed) {
+    const last = out[out.length - 1];
+    if (last && last.span.start === e.span.start) continue;
+    out.push(e);
+  }
+  return out;
+}
+
+interface Placed {
+  readonly error: SyntaxError;
+  readonly atEof: boolean;
+}
+
+function placeParserError(e: IRecognitionException, tokens: IToken[], text: string): Placed {
+  const t = e.token;
+  const atEof = !t || t.tokenType === EOF || !isReal(t);
+  let message = e.message;
+
+  if (atEof && message === MISSING_RCURLY) {
+    const open = innermostUnclosed(tokens);
+    if (open) return { atEof, error: { message: 'this `{` is never closed: expected `}` before the end of the file', span: tokenSpan(open) } };
+  }
+  if (message === MISSING_RCURLY) message = `expected \`}\` to close the block before ${show(t)}`;
+
+  if (!atEof && t.tokenType === T.Ipv6) {
+    return { atEof, error: { message: `IPv6 is not supported: \`${t.image}\` (cnet models IPv4 networks only)`, span: tokenSpan(t) } };
+  }
+  if (!atEof && / name\b/.test(message) && tokenMatcher(t, T.Keyword)) {
+    message += ` (\`${t.image}\` is a keyword and cannot be used as a name)`;
+  }
+  // At a line end, `}` or the end of the file, point at what came before:
+  // "expected a number after `mtu`" is about the `mtu`.
+  const pointBefore = atEof || tokenMatcher(t, T.Sep) || t.tokenType === T.RCurly;
+  if (!pointBefore) return { atEof, error: { message, span: tokenSpan(t) } };
+  const prev = (e as { previousToken?: IToken }).previousToken;
+  if (isReal(prev) && !tokenMatcher(prev, T.Newline)) return { atEof, error: { message, span: tokenSpan(prev) } };
+  const before = lastRealBefore(tokens, atEof ? text.length : t.startOffset);
+  if (before) return { atEof, error: { message, span: tokenSpan(before) } };
+  if (!atEof) return { atEof, error: { message, span: tokenSpan(t) } };
+  return { atEof, error: { message, span: { start: text.length, end: text.length } } };
+}
+
+/** the last non-newline token starting before `offset` (binary search; tokens are sorted) */
+function lastRealBefore(tokens: IToken[], offset: number): IToken | undefined {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (let i = found; i >= 0; i--) if (!tokenMatcher(tokens[i]!, T.Newline)) return tokens[i];
+  return undefined;
+}
+
+function innermostUnclosed(tokens: IToken[]): IToken | undefined {
+  const stack: IToken[] = [];
+  for (const t of tokens) {
+    if (t.tokenType === T.LCurly) stack.push(t);
+    else if (t.tokenType === T.RCurly) stack.pop();
+  }
+  return stack[stack.length - 1];
+}
+
+// ---------------------------------------------------------------------------
+// lex()
+
+export type TokenKind = 'keyword' | 'identifier' | 'address' | 'prefix' | 'integer' | 'string' | 'comment' | 'operator' | 'punctuation' | 'bool';
+
+export interface LexedToken {
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly span: Span;
+}
+
+function kindOf(type: TokenType, image: string): TokenKind | undefined {
+  switch (type) {
+    case T.Newline:
+      return undefined;
+    case T.Comment:
+      return 'comment';
+    case T.Identifier:
+      return 'identifier';
+    case T.Address:
+      return 'address';
+    case T.Prefix:
+      return 'prefix';
+    case T.Ipv6:
+      return image.includes('/') ? 'prefix' : 'address';
+    case T.Integer:
+      return 'integer';
+    case T.StringTok:
+    case T.UnterminatedString:
+      return 'string';
+    case T.True:
+    case T.False:
+      return 'bool';
+    case T.Arrow:
+    case T.NotArrow:
+      return 'operator';
+    case T.Colon:
+    case T.Comma:
+    case T.Semicolon:
+    case T.Slash:
+    case T.LCurly:
+    case T.RCurly:
+      return 'punctuation';
+    default:
+      return 'keyword';
+  }
+}
+
+/**
+ * Every token of `text` in source order, comments included, newlines
+ * excluded. Characters the lexer cannot read are skipped (parse() reports them).
+ */
+export function lex(text: string): LexedToken[] {
+  try {
+    const lexed = T.cnetLexer.tokenize(text);
+    const all = [...lexed.tokens, ...(lexed.groups['comments'] ?? [])].sort((a, b) => a.startOffset - b.startOffset);
+    const out: LexedToken[] = [];
+    for (const t of all) {
+      const kind = kindOf(t.tokenType, t.image);
+      if (kind) out.push({ kind, text: t.image, span: tokenSpan(t) });
+    }
+    return out;
+  } catch {
+    return [];
+  }
 }
