@@ -7,7 +7,10 @@ import type { PreviewGraph, PreviewNode } from '../../server/src/core/view/graph
 import type { Matrix } from '../../server/src/core/reach/api';
 import type { FromWebview, PreviewSettings, PreviewState, RouteQuery, ToWebview } from '../../server/src/protocol/preview';
 import type { LspRange, RouteResult } from '../../server/src/protocol/requests';
-import { layoutGraph, layoutKey, textMeasurer, type Layout } from './layout';
+import { gridLayout, layoutGraph, layoutKey, textMeasurer, type Layout } from './layout';
+
+/** above this many nodes the instant grid layout is drawn first, ELK's when ready */
+const PROGRESSIVE_NODES = 1500;
 import { draw, el, text, type Drawing } from './render';
 import { GraphIndex, NOTABLE_ACTIONS } from './route';
 import { renderMatrix } from './matrix';
@@ -119,30 +122,20 @@ async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<vo
   let warning: string | undefined;
   if (!layout || key !== layoutKeyCurrent) {
     document.body.dataset.busy = 'layout';
-    setStatus(`laying out ${msg.graph.nodes.length} nodes…`);
+    if (msg.graph.nodes.length > PROGRESSIVE_NODES) {
+      // big topology: draw the instant grid now, swap in ELK's layout when the worker is done
+      const t0 = performance.now();
+      const quick = { ...gridLayout(msg.graph, measure), engine: 'grid' as const, ms: performance.now() - t0 };
+      render(msg, quick, uriChanged, gen, `laying out ${msg.graph.nodes.length} nodes in the background…`);
+    } else setStatus(`laying out ${msg.graph.nodes.length} nodes…`);
     const l = await layoutGraph(msg.graph, measure);
     if (gen !== generation) return; // a newer graph arrived meanwhile
     layout = l;
     layoutKeyCurrent = key;
     warning = l.warning;
   }
-  const l = layout;
-  drawing = draw(msg.graph, l);
-  viewport.replaceChildren(drawing.root);
-  wireNodes(drawing);
-  if (uriChanged && !state.transform) fit();
-  else applyTransform();
-  if (selected && drawing.nodes.has(selected)) markSelected(selected);
-  else selected = undefined;
-  const title = msg.graph.title ? `${msg.graph.title} — ` : '';
-  setStatus(
-    warning ??
-      `${title}${msg.fileName}: ${msg.graph.containerCount} containers, ${msg.graph.nodes.length} nodes, ${msg.graph.edges.length} edges · layout ${l.engine} ${Math.round(l.ms)} ms`,
-  );
-  document.body.dataset.layoutMs = String(Math.round(l.ms));
-  document.body.dataset.layoutEngine = l.engine;
+  render(msg, layout, uriChanged, gen, warning);
   delete document.body.dataset.busy;
-  document.body.dataset.rendered = String(gen);
   if (warning) post({ type: 'error', message: warning });
 
   if (lastRoute) {
@@ -152,6 +145,28 @@ async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<vo
     post({ type: 'requestRoute', query: state.route });
   }
   if (state.view === 'matrix') requestMatrix();
+}
+
+function render(msg: Extract<ToWebview, { type: 'graph' }>, l: Layout, refit: boolean, gen: number, note?: string): void {
+  layout = l;
+  const t0 = performance.now();
+  drawing = draw(msg.graph, l);
+  viewport.replaceChildren(drawing.root);
+  wireNodes(drawing);
+  if (refit && !state.transform) fit();
+  else applyTransform();
+  if (selected && drawing.nodes.has(selected)) markSelected(selected);
+  else selected = undefined;
+  if (lastRoute) paintRoute();
+  const title = msg.graph.title ? `${msg.graph.title} — ` : '';
+  setStatus(
+    note ??
+      `${title}${msg.fileName}: ${msg.graph.containerCount} containers, ${msg.graph.nodes.length} nodes, ${msg.graph.edges.length} edges · layout ${l.engine} ${Math.round(l.ms)} ms`,
+  );
+  document.body.dataset.layoutMs = String(Math.round(l.ms));
+  document.body.dataset.drawMs = String(Math.round(performance.now() - t0));
+  document.body.dataset.layoutEngine = l.engine;
+  document.body.dataset.rendered = String(gen);
 }
 
 function showBanner(msg: Extract<ToWebview, { type: 'graph' }>): void {
@@ -515,9 +530,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') return;
   switch (msg.type) {
     case 'graph':
-      void showGraph(msg).then(() => {
-        if (lastRoute) paintRoute();
-      });
+      void showGraph(msg);
       break;
     case 'empty':
       graph = undefined;

@@ -151,5 +151,5 @@ export async function showGraph(page: Page, graph: unknown, extra: Partial<Extra
     settings: { matrixLimit: 400 },
     ...extra,
   });
-  await page.waitForFunction((b) => Number(document.body.dataset.rendered ?? '0') > b, before, { timeout: 120_000 });
+  await page.waitForFunction((b) => Number(document.body.dataset.rendered ?? '0') > b && !document.body.dataset.busy, before, { timeout: 300_000 });
 }
