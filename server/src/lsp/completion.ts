@@ -231,8 +231,10 @@ function effective(c: Container): Container {
 function linkTargets(host: Host | undefined, self: Container | undefined): Container[] {
   if (!host) return [];
   const mine = new Set(self ? effective(self).attachments.filter((a) => a.segment.bridge).map((a) => a.segment) : []);
+  const own = self ? effective(self) : undefined;
   return host.containers.filter((c) => {
-    if (c === self) return false;
+    // itself, or a member of its own shared stack
+    if (c === self || (own && effective(c) === own)) return false;
     if (mine.size === 0) return true;
     return effective(c).attachments.some((a) => mine.has(a.segment));
   });
