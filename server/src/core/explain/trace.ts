@@ -36,6 +36,8 @@ export interface Hop {
   readonly detail: string;
   /** source declaration this hop is about (for click-to-source), when there is one */
   readonly span?: Span;
+  /** the iptables rule or `ip route` line that decided this hop, verbatim (extension) */
+  readonly rule?: string;
 }
 
 /** The answer to "can FROM reach TO (on PORT)?" */

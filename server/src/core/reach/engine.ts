@@ -1,13 +1,208 @@
-// PLACEHOLDER (owned by the reachability work).
-import type { Endpoint, Topology } from '../model/types';
-import type { Verdict } from '../explain/trace';
+/**
+ * The reachability engine: compiles the topology into per-host data planes
+ * (`dataplane/`) once, then answers `reach(from, to, port)` by walking a
+ * packet through them along every way the client could address the target
+ * (its addresses on each network, every host address or gateway with a
+ * matching publish, 127.0.0.1 for host-local clients) and reporting the one
+ * that works, else the most telling failure.
+ */
+import type { Container, Endpoint, Host, Ip, Protocol, Topology } from '../model/types';
+import { formatIp } from '../model/ip';
+import type { Disposition, Hop, Verdict } from '../explain/trace';
 import type { Matrix, PortQuery, Reachability } from './api';
+import { compile } from '../dataplane/compile';
+import { LOOPBACK, type DataPlane } from '../dataplane/types';
+import { INTERNET_IP, listener, sameStack, stackOfContainer, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
+import { computeMatrix } from './matrix';
+import { summarize } from './summary';
+
+/** How telling a failure is: the packet got further, or the fix is more specific. */
+const RANK: Record<Disposition, number> = {
+  ACCEPTED: 100,
+  NOT_LISTENING: 10,
+  DENIED_ICC: 9,
+  DENIED_ISOLATION: 8,
+  VLAN_MISMATCH: 8,
+  NO_MASQUERADE: 7,
+  DENIED_FORWARD: 6,
+  UNDERLAY_PARTITION: 5,
+  LOOPBACK_ONLY: 4,
+  NO_UPLINK: 3,
+  NOT_PUBLISHED: 2,
+  NO_ROUTE: 1,
+  NO_NETWORK: 0,
+};
+
+interface Source {
+  readonly name: string;
+  readonly stack: Stack;
+  /** the host whose local addresses the client can use (its own host) */
+  readonly host?: Host;
+}
+
+interface Attempt {
+  readonly dst: Ip;
+  readonly dport: number | null;
+}
+
 export class ReachEngine implements Reachability {
+  private dpCache: DataPlane | undefined;
   constructor(readonly topology: Topology) {}
-  reach(_from: Endpoint, _to: Endpoint, _port?: PortQuery): Verdict {
-    throw new Error('reachability engine not implemented yet');
+
+  get dataplane(): DataPlane {
+    return (this.dpCache ??= compile(this.topology));
   }
-  matrix(_port?: PortQuery): Matrix {
-    throw new Error('reachability engine not implemented yet');
+
+  reach(from: Endpoint, to: Endpoint, port?: PortQuery): Verdict {
+    const src = this.source(from);
+    const tgt = this.target(to);
+    const protocol: Protocol = port?.protocol ?? 'tcp';
+    if (port) {
+      const r = this.reachPort(src, tgt, port.port, port.protocol);
+      return this.verdict(src, tgt, port.port, port.protocol, r);
+    }
+    const ports = tgt.stack.kind === 'internet' ? [] : targetPorts(tgt);
+    if (ports.length === 0) {
+      const r = this.reachPort(src, tgt, null, protocol);
+      return this.verdict(src, tgt, null, protocol, r);
+    }
+    let best: { r: WalkResult; port: number; protocol: Protocol } | undefined;
+    for (const p of ports) {
+      const r = this.reachPort(src, tgt, p.port, p.protocol);
+      if (r.disposition === 'ACCEPTED') return this.verdict(src, tgt, p.port, p.protocol, r);
+      if (!best || RANK[r.disposition] > RANK[best.r.disposition]) best = { r, port: p.port, protocol: p.protocol };
+    }
+    return this.verdict(src, tgt, best!.port, best!.protocol, best!.r);
+  }
+
+  matrix(port?: PortQuery): Matrix {
+    return computeMatrix(this.topology, (a, b) => this.reach(a, b, port).disposition);
+  }
+
+  /** Reachable at all? (the fast path the matrix uses does the same walk) */
+  private verdict(src: Source, tgt: Target, port: number | null, protocol: Protocol, r: WalkResult): Verdict {
+    return {
+      from: src.name,
+      to: tgt.name,
+      port,
+      protocol,
+      reachable: r.disposition === 'ACCEPTED',
+      disposition: r.disposition,
+      hops: r.hops,
+      summary: summarize(src.name, tgt.name, port, protocol, r),
+    };
+  }
+
+  private source(e: Endpoint): Source {
+    if (e.kind === 'internet') return { name: 'internet', stack: { kind: 'internet' } };
+    if (e.kind === 'host') return { name: e.host.name, stack: { kind: 'host', host: e.host }, host: e.host };
+    return { name: e.container.name, stack: stackOfContainer(e.container), host: e.container.host };
+  }
+
+  private target(e: Endpoint): Target {
+    if (e.kind === 'internet') return { name: 'internet', stack: { kind: 'internet' } };
+    if (e.kind === 'host') return { name: e.host.name, stack: { kind: 'host', host: e.host }, host: e.host };
+    return { name: e.container.name, stack: stackOfContainer(e.container), container: e.container, host: e.container.mode.kind === 'host' ? undefined : undefined };
+  }
+
+  /** One port (or IP level): try every way in, keep the success or the most telling failure. */
+  reachPort(src: Source, tgt: Target, port: number | null, protocol: Protocol): WalkResult {
+    const dp = this.dataplane;
+    // the same endpoint, or one shared network stack (R8, R7)
+    if (src.stack.kind !== 'none' && tgt.stack.kind !== 'none' && sameStack(src.stack, tgt.stack)) {
+      const w = new Walk(dp, tgt, protocol);
+      const about = src.name === tgt.name ? `${src.name} itself` : src.stack.kind === 'host' ? `${src.name} and ${tgt.name} share ${src.stack.host.name}'s network stack` : `${src.name} and ${tgt.name} share one network stack`;
+      return w.run(() => w.loopback(src.name, tgt.name, port === null ? null : port, about));
+    }
+    if (src.stack.kind === 'none' || tgt.stack.kind === 'none') {
+      const st = src.stack.kind === 'none' ? src.stack : (tgt.stack as Extract<Stack, { kind: 'none' }>);
+      const node = src.stack.kind === 'none' ? src.name : tgt.name;
+      return { disposition: 'NO_NETWORK', hops: [{ node, device: 'lo', action: 'DROP', detail: st.why, ...(st.span ? { span: st.span } : {}) }], via: [], span: st.span };
+    }
+    const attempts = this.attempts(src, tgt, port, protocol);
+    let best: WalkResult | undefined;
+    for (const a of attempts) {
+      const r = this.walkOne(src, tgt, a, protocol);
+      if (r.disposition === 'ACCEPTED') return r;
+      if (!best || RANK[r.disposition] > RANK[best.disposition]) best = r;
+    }
+    if (best) return best;
+    return { disposition: 'NO_ROUTE', hops: [{ node: src.name, device: '-', action: 'DROP', detail: `${tgt.name} has no address ${src.name} could use` }], via: [] };
+  }
+
+  private walkOne(src: Source, tgt: Target, a: Attempt & { loopbackOnly?: boolean; notPublished?: boolean }, protocol: Protocol): WalkResult {
+    const w = new Walk(this.dataplane, tgt, protocol);
+    if (a.notPublished) {
+      return {
+        disposition: 'NOT_PUBLISHED',
+        hops: [{ node: src.name, device: '-', action: 'DROP', detail: `${tgt.name} publishes no host port for ${a.dport === null ? 'any port' : `${a.dport}/${protocol}`}; the internet never reaches container addresses`, ...(tgt.container ? { span: tgt.container.nameSpan } : {}) }],
+        via: [],
+        span: tgt.container?.nameSpan,
+      };
+    }
+    if (a.loopbackOnly) {
+      const p = tgt.stack.kind === 'bridged' ? tgt.stack.root.publishes.find((x) => x.hostIp === LOOPBACK && x.containerPort === a.dport) : undefined;
+      return {
+        disposition: 'LOOPBACK_ONLY',
+        hops: [{ node: src.name, device: '-', action: 'DROP', detail: `${tgt.name}'s port is published on 127.0.0.1 of ${tgt.stack.kind === 'bridged' ? tgt.stack.root.host.name : '?'} only`, ...(p ? { span: p.span } : {}) }],
+        via: [],
+        span: p?.span,
+      };
+    }
+    const s = src.stack;
+    return w.run(() => {
+      if (s.kind === 'internet') w.fromInternet(a.dst, a.dport);
+      else if (s.kind === 'host') w.fromHost(src.name, s.host, a.dst, a.dport);
+      else if (s.kind === 'bridged') w.fromContainer(src.name, s.root, a.dst, a.dport);
+    });
+  }
+
+  /** Every address (and port) the client could aim at. */
+  private attempts(src: Source, tgt: Target, port: number | null, protocol: Protocol): (Attempt & { loopbackOnly?: boolean; notPublished?: boolean })[] {
+    const out: (Attempt & { loopbackOnly?: boolean; notPublished?: boolean })[] = [];
+    const t = tgt.stack;
+    const hostLocal = src.stack.kind === 'host' ? src.stack.host : undefined;
+    const srcHost = src.stack.kind === 'bridged' ? src.stack.root.host : hostLocal;
+    if (t.kind === 'internet') return [{ dst: INTERNET_IP, dport: port }];
+    if (t.kind === 'host') {
+      const h = t.host;
+      const addrs = localAddresses(h, srcHost === h);
+      for (const ip of addrs) out.push({ dst: ip, dport: port });
+      if (out.length === 0) out.push({ dst: LOOPBACK, dport: port, loopbackOnly: false });
+      return out;
+    }
+    if (t.kind !== 'bridged') return out;
+    const root = t.root;
+    const th = root.host;
+    // 1. the target's own addresses (not from the internet: never routable there)
+    if (src.stack.kind !== 'internet') for (const a of root.attachments) if (a.ip !== undefined) out.push({ dst: a.ip, dport: port });
+    // 2. published host ports mapping to the asked port
+    if (port !== null) {
+      let any = false;
+      for (const p of root.publishes) {
+        if (p.containerPort !== port || p.protocol !== protocol) continue;
+        any = true;
+        if (p.hostIp === LOOPBACK) {
+          if (hostLocal === th) out.push({ dst: LOOPBACK, dport: p.hostPort });
+          else out.push({ dst: LOOPBACK, dport: port, loopbackOnly: true });
+        } else if (p.hostIp !== undefined) out.push({ dst: p.hostIp, dport: p.hostPort });
+        else {
+          for (const ip of localAddresses(th, srcHost === th)) out.push({ dst: ip, dport: p.hostPort });
+          if (hostLocal === th) out.push({ dst: LOOPBACK, dport: p.hostPort });
+        }
+      }
+      if (!any && src.stack.kind === 'internet') out.push({ dst: 0, dport: port, notPublished: true });
+    } else if (src.stack.kind === 'internet') out.push({ dst: 0, dport: null, notPublished: true });
+    return out;
   }
 }
+
+/** Addresses of host `h` a client can aim at: underlay addresses, plus bridge gateways from the host itself. */
+function localAddresses(h: Host, fromSameHost: boolean): Ip[] {
+  const out: Ip[] = h.addresses.map((a) => a.ip);
+  if (fromSameHost) for (const b of h.bridges) if (b.gateway !== undefined && !out.includes(b.gateway)) out.push(b.gateway);
+  return out;
+}
+
+export { listener, formatIp };
+export type { Container, Hop };
