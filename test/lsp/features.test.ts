@@ -5,26 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../server/src/core/index';
-import { fixture, markers, positionAt, slice, TestClient, uri } from './helpers';
-
-interface Edit {
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  newText: string;
-}
-
-/** Applies LSP text edits (non-overlapping) to a text. */
-export function applyEdits(text: string, edits: readonly Edit[]): string {
-  const lines = text.split('\n');
-  const off = (p: { line: number; character: number }) => {
-    let o = 0;
-    for (let i = 0; i < p.line; i++) o += lines[i]!.length + 1;
-    return o + p.character;
-  };
-  const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
-  return out;
-}
+import { applyEdits, fixture, markers, positionAt, slice, TestClient, uri, type Edit } from './helpers';
 
 describe('lsp: features on cluster.cnet', function () {
   let c: TestClient;

@@ -204,3 +204,23 @@ let counter = 0;
 export function uri(name = 'doc'): string {
   return `file:///test/${name}-${++counter}.cnet`;
 }
+
+export interface Edit {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  newText: string;
+}
+
+/** Applies LSP text edits (non-overlapping) to a text. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const lines = text.split('\n');
+  const off = (p: { line: number; character: number }) => {
+    let o = 0;
+    for (let i = 0; i < p.line; i++) o += lines[i]!.length + 1;
+    return o + p.character;
+  };
+  const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
+  return out;
+}
+

@@ -9,6 +9,7 @@
  * A file with syntax errors is not formatted at all.
  */
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
+import { lex } from '../core/syntax/parser';
 import type { Snapshot } from './snapshot';
 
 const INDENT = '  ';
@@ -133,17 +134,35 @@ export function formatText(text: string): string {
   return kept.length ? kept.join(eol) + eol : '';
 }
 
+/**
+ * The safety net: the core lexer must read the same tokens (comments up to
+ * trailing blanks) before and after, so the parse — the meaning — is equal.
+ */
+export function sameTokens(a: string, b: string): boolean {
+  const ta = lex(a);
+  const tb = lex(b);
+  if (ta.length !== tb.length) return false;
+  for (let i = 0; i < ta.length; i++) {
+    const x = ta[i]!;
+    const y = tb[i]!;
+    if (x.kind !== y.kind) return false;
+    if (x.kind === 'comment' ? x.text.trimEnd() !== y.text.trimEnd() : x.text !== y.text) return false;
+  }
+  return true;
+}
+
 export function formatDocument(snap: Snapshot, _options?: FormattingOptions): TextEdit[] {
   if (snap.analysis.document.errors.length > 0) return [];
   const out = formatText(snap.text);
-  if (out === snap.text) return [];
+  if (out === snap.text || !sameTokens(snap.text, out)) return [];
   return [{ range: snap.range({ start: 0, end: snap.text.length }), newText: out }];
 }
 
 /** Reformats the lines the range touches; blank-line rules apply only inside it. */
 export function formatRange(snap: Snapshot, range: Range, _options?: FormattingOptions): TextEdit[] {
   if (snap.analysis.document.errors.length > 0) return [];
-  const { lines, source } = formatLines(snap.text);
+  const { lines, source, eol } = formatLines(snap.text);
+  if (!sameTokens(snap.text, lines.filter((l): l is string => l !== null).join(eol))) return [];
   const edits: TextEdit[] = [];
   const first = range.start.line;
   const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;

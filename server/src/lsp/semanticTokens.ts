@@ -7,6 +7,7 @@
  */
 import type { Range, SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
 import type * as ast from '../core/syntax/ast';
+import { lex } from '../core/syntax/parser';
 import { validSpan, type Snapshot } from './snapshot';
 
 export const TOKEN_TYPES = ['host', 'bridge', 'container', 'overlay', 'underlay', 'keyword', 'number', 'string', 'address', 'prefix', 'port', 'enumMember', 'operator'] as const;
@@ -128,6 +129,14 @@ export function collectTokens(snap: Snapshot): Tok[] {
         if (d.port) port(d.port);
         break;
     }
+  }
+  // keywords the AST keeps no span for (`on`, `as`, `vlan`/`ip` after `network`, …) and `internet`
+  const covered = new Set(out.map((t) => t.span.start));
+  for (const t of lex(snap.text)) {
+    if (covered.has(t.span.start)) continue;
+    if (t.kind === 'keyword') add(t.span, 'keyword');
+    else if (t.kind === 'bool') add(t.span, 'enumMember');
+    else if (t.kind === 'identifier' && t.text === 'internet') add(t.span, 'enumMember', mod('defaultLibrary'));
   }
   out.sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
   return out;
