@@ -6,13 +6,14 @@
  * matching publish, 127.0.0.1 for host-local clients) and reporting the one
  * that works, else the most telling failure.
  */
-import type { Container, Endpoint, Host, Ip, Protocol, Topology } from '../model/types';
-import { formatIp } from '../model/ip';
-import type { Disposition, Hop, Verdict } from '../explain/trace';
+import type { Attachment, Endpoint, Host, Ip, Protocol, Topology } from '../model/types';
+import { cidrContains, formatCidr, formatIp } from '../model/ip';
+import { bridgeDevice } from '../dataplane/compile';
+import type { Disposition, Verdict } from '../explain/trace';
 import type { Matrix, PortQuery, Reachability } from './api';
 import { compile } from '../dataplane/compile';
 import { LOOPBACK, type DataPlane } from '../dataplane/types';
-import { INTERNET_IP, listener, sameStack, stackOfContainer, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
+import { INTERNET_IP, sameStack, stackOfContainer, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
 import { computeMatrix } from './matrix';
 import { summarize } from './summary';
 
@@ -43,6 +44,15 @@ interface Source {
 interface Attempt {
   readonly dst: Ip;
   readonly dport: number | null;
+}
+
+interface AttemptX extends Attempt {
+  /** a 127.0.0.1 publish the client cannot use */
+  readonly loopbackOnly?: boolean;
+  /** the internet, and nothing published */
+  readonly notPublished?: boolean;
+  /** the target's address on a plain bridge of another host (R13) */
+  readonly foreign?: Attachment;
 }
 
 export class ReachEngine implements Reachability {
@@ -102,14 +112,14 @@ export class ReachEngine implements Reachability {
   private target(e: Endpoint): Target {
     if (e.kind === 'internet') return { name: 'internet', stack: { kind: 'internet' } };
     if (e.kind === 'host') return { name: e.host.name, stack: { kind: 'host', host: e.host }, host: e.host };
-    return { name: e.container.name, stack: stackOfContainer(e.container), container: e.container, host: e.container.mode.kind === 'host' ? undefined : undefined };
+    return { name: e.container.name, stack: stackOfContainer(e.container), container: e.container };
   }
 
   /** One port (or IP level): try every way in, keep the success or the most telling failure. */
   reachPort(src: Source, tgt: Target, port: number | null, protocol: Protocol): WalkResult {
     const dp = this.dataplane;
     // the same endpoint, or one shared network stack (R8, R7)
-    if (src.stack.kind !== 'none' && tgt.stack.kind !== 'none' && sameStack(src.stack, tgt.stack)) {
+    if (src.name === tgt.name || (src.stack.kind !== 'none' && tgt.stack.kind !== 'none' && sameStack(src.stack, tgt.stack))) {
       const w = new Walk(dp, tgt, protocol);
       const about = src.name === tgt.name ? `${src.name} itself` : src.stack.kind === 'host' ? `${src.name} and ${tgt.name} share ${src.stack.host.name}'s network stack` : `${src.name} and ${tgt.name} share one network stack`;
       return w.run(() => w.loopback(src.name, tgt.name, port === null ? null : port, about));
@@ -124,14 +134,34 @@ export class ReachEngine implements Reachability {
     for (const a of attempts) {
       const r = this.walkOne(src, tgt, a, protocol);
       if (r.disposition === 'ACCEPTED') return r;
-      if (!best || RANK[r.disposition] > RANK[best.disposition]) best = r;
+      // ties: the attempt that got further (usually through a publish) tells more
+      if (!best || RANK[r.disposition] > RANK[best.disposition] || (RANK[r.disposition] === RANK[best.disposition] && r.hops.length > best.hops.length)) best = r;
     }
     if (best) return best;
     return { disposition: 'NO_ROUTE', hops: [{ node: src.name, device: '-', action: 'DROP', detail: `${tgt.name} has no address ${src.name} could use` }], via: [] };
   }
 
-  private walkOne(src: Source, tgt: Target, a: Attempt & { loopbackOnly?: boolean; notPublished?: boolean }, protocol: Protocol): WalkResult {
+  private walkOne(src: Source, tgt: Target, a: AttemptX, protocol: Protocol): WalkResult {
     const w = new Walk(this.dataplane, tgt, protocol);
+    if (a.foreign) {
+      // R13: a plain bridge's addresses exist only on its own host
+      const at = a.foreign;
+      const b = at.segment.bridge!;
+      const own = src.stack.kind === 'bridged' ? src.stack.root.attachments.find((x) => x.segment.subnet && cidrContains(x.segment.subnet, a.dst)) : undefined;
+      const dport = a.dport === null ? '' : `:${a.dport}/${protocol}`;
+      const detail = own
+        ? `${formatIp(a.dst)} looks on-link on ${own.segment.bridge ? bridgeDevice(own.segment.bridge) : own.segment.id} (${formatCidr(own.segment.subnet!)}), but it is ${tgt.name}'s address on ${b.host.name}'s ${b.name}: ARP for it gets no answer`
+        : `${formatIp(a.dst)} is ${tgt.name}'s address on ${b.host.name}'s ${b.name}: container addresses of another host are not routable (R13)`;
+      return {
+        disposition: 'NO_ROUTE',
+        hops: [
+          { node: src.name, device: '-', action: 'SEND', detail: `-> ${formatIp(a.dst)}${dport}` },
+          { node: src.stack.kind === 'bridged' ? src.stack.root.host.name : src.name, device: own?.segment.bridge ? bridgeDevice(own.segment.bridge) : '-', action: 'DROP', detail, span: b.nameSpan },
+        ],
+        via: [],
+        span: b.nameSpan,
+      };
+    }
     if (a.notPublished) {
       return {
         disposition: 'NOT_PUBLISHED',
@@ -158,8 +188,8 @@ export class ReachEngine implements Reachability {
   }
 
   /** Every address (and port) the client could aim at. */
-  private attempts(src: Source, tgt: Target, port: number | null, protocol: Protocol): (Attempt & { loopbackOnly?: boolean; notPublished?: boolean })[] {
-    const out: (Attempt & { loopbackOnly?: boolean; notPublished?: boolean })[] = [];
+  private attempts(src: Source, tgt: Target, port: number | null, protocol: Protocol): AttemptX[] {
+    const out: AttemptX[] = [];
     const t = tgt.stack;
     const hostLocal = src.stack.kind === 'host' ? src.stack.host : undefined;
     const srcHost = src.stack.kind === 'bridged' ? src.stack.root.host : hostLocal;
@@ -168,14 +198,20 @@ export class ReachEngine implements Reachability {
       const h = t.host;
       const addrs = localAddresses(h, srcHost === h);
       for (const ip of addrs) out.push({ dst: ip, dport: port });
-      if (out.length === 0) out.push({ dst: LOOPBACK, dport: port, loopbackOnly: false });
+      if (out.length === 0) out.push({ dst: LOOPBACK, dport: port });
       return out;
     }
     if (t.kind !== 'bridged') return out;
     const root = t.root;
     const th = root.host;
     // 1. the target's own addresses (not from the internet: never routable there)
-    if (src.stack.kind !== 'internet') for (const a of root.attachments) if (a.ip !== undefined) out.push({ dst: a.ip, dport: port });
+    if (src.stack.kind !== 'internet')
+      for (const a of root.attachments) {
+        if (a.ip === undefined) continue;
+        const b = a.segment.bridge;
+        const foreign = b && srcHost !== th && !(b.overlay?.driver === 'flannel' && b.subnet);
+        out.push(foreign ? { dst: a.ip, dport: port, foreign: a } : { dst: a.ip, dport: port });
+      }
     // 2. published host ports mapping to the asked port
     if (port !== null) {
       let any = false;
@@ -203,6 +239,3 @@ function localAddresses(h: Host, fromSameHost: boolean): Ip[] {
   if (fromSameHost) for (const b of h.bridges) if (b.gateway !== undefined && !out.includes(b.gateway)) out.push(b.gateway);
   return out;
 }
-
-export { listener, formatIp };
-export type { Container, Hop };
