@@ -339,12 +339,19 @@ export class AstBuilder {
 
   // --- declarations ---------------------------------------------------------
 
+  /** a declaration's span: keyword to `}`; walks the tree only when the `}` is missing */
+  private declSpan(n: CstNode, kw: IToken): A.Span {
+    const close = this.tok(n.children as Children, 'RCurly');
+    if (close) return { start: kw.startOffset, end: tokenEnd(close) };
+    return this.extent(n) ?? tokenSpan(kw);
+  }
+
   private declBase(n: CstNode, kwName: string): { span: A.Span; keyword: A.Span; name?: A.Word } | undefined {
     const c = n.children as Children;
     const kw = this.tok(c, kwName);
     if (!kw) return undefined;
     const name = this.word(this.tok(c, 'Name'));
-    const span = this.extent(n) ?? tokenSpan(kw);
+    const span = this.declSpan(n, kw);
     return name ? { span, keyword: tokenSpan(kw), name } : { span, keyword: tokenSpan(kw) };
   }
 

@@ -69,8 +69,8 @@ const ctxAccepts = [
   'image, network, ip, expose, publish or link',
 ];
 
-/** The message of a missing `}` (recognised again when the error is placed). */
-export const MISSING_RCURLY = 'expected `}` to close the block';
+/** Start of the message of a missing `}` (recognised again when the error is placed). */
+export const MISSING_RCURLY = 'expected `}` to close the';
 
 /** An error the grammar found itself (junk, trailing tokens). */
 export interface GrammarError {
@@ -110,6 +110,13 @@ export class CnetParser extends CstParser {
     // In-repetition recovery would skip whole declarations looking for a `}`;
     // junk/trail/body stop words do that job line by line instead.
     (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
+    // Single-token deletion never skips a brace or a line end: `underlay { mtu 1 }`
+    // must not take `mtu` as the underlay's name.
+    (this as unknown as { canRecoverWithSingleTokenDeletion: (t: TokenType) => boolean }).canRecoverWithSingleTokenDeletion = (expected) => {
+      const next = this.LA(1);
+      if (next.tokenType === T.LCurly || next.tokenType === T.RCurly || tokenMatcher(next, T.Sep)) return false;
+      return tokenMatcher(this.LA(2), expected);
+    };
     this.performSelfAnalysis();
   }
 
@@ -123,8 +130,9 @@ export class CnetParser extends CstParser {
     return t.tokenType === EOF || tokenMatcher(t, T.Sep) || t.tokenType === T.RCurly;
   }
 
+  /** Chevrotain's error count without copying its error list (`errors` clones it). */
   private errorCount(): number {
-    return this.errors.length;
+    return (this as unknown as { _errors?: unknown[] })._errors?.length ?? this.errors.length;
   }
 
   // ---------------------------------------------------------------------------
@@ -141,7 +149,7 @@ export class CnetParser extends CstParser {
               let mark = 0;
               this.ACTION(() => (mark = this.errorCount()));
               this.SUBRULE(this.topStmt);
-              this.SUBRULE(this.trail, { ARGS: [Ctx.Top, mark] });
+              this.endStatement(Ctx.Top, mark, 5);
             },
           },
           {
@@ -185,7 +193,7 @@ export class CnetParser extends CstParser {
                 let mark = 0;
                 this.ACTION(() => (mark = this.errorCount()));
                 this.subrule(9, stmt);
-                this.subrule(8, this.trail, { ARGS: [ctx, mark] });
+                this.endStatement(ctx, mark, 6);
               },
             },
             { ALT: () => this.subrule(7, this.junk, { ARGS: [ctx] }) },
@@ -193,23 +201,28 @@ export class CnetParser extends CstParser {
         });
       },
     });
-    this.consume(7, T.RCurly, { ERR_MSG: MISSING_RCURLY });
+    this.consume(7, T.RCurly, { ERR_MSG: `${MISSING_RCURLY} ${owner} block` });
   }
 
-  /** What is left of a statement's line: reported once, skipped. */
-  private trail = this.RULE('trail', (ctx?: number, mark?: number) => {
+  /**
+   * What is left of a statement's line: reported once (unless the statement
+   * already reported an error since `mark`), then skipped. Inlined rather
+   * than a rule: it runs after every statement. `idx` keeps the DSL
+   * occurrence indices of its callers apart.
+   */
+  private endStatement(ctx: Ctx, mark: number, idx: number): void {
     this.ACTION(() => {
       const next = this.LA(1);
       if (!this.isEnd(next) && this.errorCount() === mark) {
         this.grammarErrors.push({ message: `unexpected ${show(next)}: a statement ends at a newline or \`;\``, token: next });
       }
     });
-    const stop = skipStop[ctx ?? 0]!;
-    this.MANY({
+    const stop = skipStop[ctx]!;
+    this.many(idx, {
       GATE: () => !stop.has(this.LA(1).tokenType),
-      DEF: () => this.OR([{ ALT: () => this.CONSUME(T.AnyToken) }, { ALT: () => this.SUBRULE(this.braceGroup) }]),
+      DEF: () => this.or(idx, [{ ALT: () => this.consume(idx, T.AnyToken) }, { ALT: () => this.subrule(idx, this.braceGroup) }]),
     });
-  });
+  }
 
   /** A line the body does not understand: reported once, skipped. */
   private junk = this.RULE('junk', (ctx?: number) => {
@@ -241,7 +254,7 @@ export class CnetParser extends CstParser {
         { ALT: () => this.SUBRULE(this.braceGroup) },
       ]),
     );
-    this.CONSUME(T.RCurly, { ERR_MSG: MISSING_RCURLY });
+    this.CONSUME(T.RCurly, { ERR_MSG: `${MISSING_RCURLY} block` });
   });
 
   // ---------------------------------------------------------------------------

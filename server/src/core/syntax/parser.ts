@@ -89,12 +89,16 @@ function placeParserError(e: IRecognitionException, tokens: IToken[], text: stri
   const atEof = !t || t.tokenType === EOF || !isReal(t);
   let message = e.message;
 
-  if (atEof && message === MISSING_RCURLY) {
-    const open = innermostUnclosed(tokens);
-    if (open) return { atEof, error: { message: 'this `{` is never closed: expected `}` before the end of the file', span: tokenSpan(open) } };
+  if (message.startsWith(MISSING_RCURLY)) {
+    const open = innermostUnclosed(tokens, atEof ? Infinity : t.startOffset);
+    if (atEof && open) {
+      return { atEof, error: { message: `${blockOf(tokens, open)} is never closed: expected \`}\` before the end of the file`, span: tokenSpan(open) } };
+    }
+    if (!atEof) {
+      const where = open ? ` (${blockOf(tokens, open)} opened on line ${lineOf(text, open.startOffset)})` : '';
+      return { atEof, error: { message: `expected \`}\` before ${show(t)} to close ${open ? 'the block' : 'a block'}${where}`, span: tokenSpan(t) } };
+    }
   }
-  if (message === MISSING_RCURLY) message = `expected \`}\` to close the block before ${show(t)}`;
-
   if (!atEof && t.tokenType === T.Ipv6) {
     return { atEof, error: { message: `IPv6 is not supported: \`${t.image}\` (cnet models IPv4 networks only)`, span: tokenSpan(t) } };
   }
@@ -129,13 +133,39 @@ function lastRealBefore(tokens: IToken[], offset: number): IToken | undefined {
   return undefined;
 }
 
-function innermostUnclosed(tokens: IToken[]): IToken | undefined {
+/** the innermost `{` still open just before `offset` (tokens are sorted) */
+function innermostUnclosed(tokens: IToken[], offset: number): IToken | undefined {
   const stack: IToken[] = [];
   for (const t of tokens) {
+    if (t.startOffset >= offset) break;
     if (t.tokenType === T.LCurly) stack.push(t);
     else if (t.tokenType === T.RCurly) stack.pop();
   }
   return stack[stack.length - 1];
+}
+
+const blockKeywords = new Set<TokenType>([T.Underlay, T.Overlay, T.Host, T.Bridge, T.Container]);
+
+/** "the block of host `core-01`" for the `{` token `open` */
+function blockOf(tokens: IToken[], open: IToken): string {
+  const i = tokens.indexOf(open);
+  for (let j = i - 1; j >= 0 && j >= i - 3; j--) {
+    const t = tokens[j]!;
+    if (blockKeywords.has(t.tokenType)) {
+      const name = tokens[j + 1];
+      return name && name !== open && tokenMatcher(name, T.Name) ? `the block of ${t.image} \`${name.image}\`` : `the ${t.image} block`;
+    }
+  }
+  return 'this block';
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  }
+  return line;
 }
 
 // ---------------------------------------------------------------------------
