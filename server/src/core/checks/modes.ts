@@ -92,7 +92,7 @@ export const staticIpDefaultBridge: Check = {
     for (const c of t.containers) {
       for (const a of c.attachments) {
         const b = a.segment.bridge;
-        if (a.auto || !a.ipSpan || !b?.isDefault) continue;
+        if (a.auto || a.ip === undefined || !a.ipSpan || !b?.isDefault) continue; // an invalid literal is invalid-address's
         out.push(
           diag('static-ip-default-bridge', a.ipSpan, `Docker honours a static ip only on user-defined networks: \`docker run --ip${a.ip !== undefined ? ` ${formatIp(a.ip)}` : ''}\` on the default bridge (${b.name} on ${b.host.name}) fails; use a user-defined bridge or let IPAM assign`),
         );

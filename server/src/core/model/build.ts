@@ -133,7 +133,7 @@ class Builder {
     }
     // Pass 2: hosts (addresses, services, bridges), then containers.
     for (const [h, d] of hostDecls) this.fillHost(h, d);
-    for (const [h, d] of hostDecls) for (const cd of d.containers) this.fillContainerFor(h, cd);
+    for (const [h] of hostDecls) for (const c of h.containers) this.fillContainer(c);
     this.resolveContainerRoots();
     for (const c of this.containers) this.fillLinks(c);
     for (const e of expectDecls) this.expectations.push(this.expectation(e));
@@ -472,12 +472,6 @@ class Builder {
 
   // ---------------------------------------------------------------------------
   // Containers
-
-  private fillContainerFor(h: Mut<Host>, cd: ast.ContainerDecl): void {
-    if (!cd.name) return;
-    const c = h.containers.find((x) => x.decl === cd) as Mut<Container> | undefined;
-    if (c) this.fillContainer(c);
-  }
 
   private fillContainer(c: Mut<Container>): void {
     const d = c.decl;

@@ -38,9 +38,14 @@ export function portOf(lit: ast.PortLit): { port: number; protocol: Protocol } |
   return { port: lit.port.value, protocol };
 }
 
-/** Levenshtein distance, abandoned early once it exceeds `max`. */
+/**
+ * Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment: `cahce` is one typo from `cache`), abandoned early once
+ * it exceeds `max`.
+ */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = new Array<number>(b.length + 1).fill(0);
   let prev = new Array<number>(b.length + 1);
   let cur = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
@@ -49,12 +54,13 @@ export function editDistance(a: string, b: string, max: number): number {
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    [prev, cur] = [cur, prev];
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
   return prev[b.length]!;
 }
