@@ -9,6 +9,8 @@ import { analyze } from '../../server/src/core/index';
 import { buildPreviewGraph, type PreviewGraph } from '../../server/src/core/view/graph';
 import { LineIndex } from '../../server/src/core/text';
 import { repoRoot } from './harness';
+import { GraphIndex } from '../../client/webview/route';
+import { resolveEndpoint } from '../../server/src/core/index';
 
 function graphOf(text: string): PreviewGraph {
   return buildPreviewGraph(analyze(text, { skipExpectations: true }));
@@ -108,6 +110,41 @@ host b { address 192.168.1.2 on lan
     assert.equal(edge('container:y', 'tunnel:a/t')?.label, 'eth0 10.20.10.5 vlan 10');
     assert.ok(!g.nodes.some((n) => n.id === 'tunnel:b/t'), 'no ovs end on a host without members');
     assert.ok(!g.nodes.some((n) => n.id === 'internet'), 'no internet node without an uplink');
+  });
+
+  it('every hop of every route in every example lands on a drawn node, and consecutive hops are joined by edges', function () {
+    this.timeout(120_000);
+    let routes = 0;
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(examples, f), 'utf8');
+      const analysis = analyze(text);
+      const g = buildPreviewGraph(analysis);
+      const index = new GraphIndex(g);
+      const names = [...analysis.topology.containers.map((c) => c.name), ...analysis.topology.hosts.map((h) => h.name), 'internet'];
+      for (const from of names) {
+        for (const to of names) {
+          const a = resolveEndpoint(analysis.topology, from);
+          const b = resolveEndpoint(analysis.topology, to);
+          if (!a || !b || from === to) continue;
+          const v = analysis.engine.reach(a, b);
+          routes++;
+          const where = `${f}: ${from} -> ${to}`;
+          const nodes = v.hops.map((h) => index.nodeOfHop(h));
+          v.hops.forEach((h, i) => assert.ok(nodes[i], `${where}: hop ${h.node}/${h.device} (${h.action}) maps to no node`));
+          // a host hop must land on the device's own node when one is drawn, not the host stack by fallback
+          v.hops.forEach((h, i) => {
+            if (h.device.startsWith('br-') || h.device === 'docker0' || /^flannel/.test(h.device)) {
+              assert.notEqual(g.nodes.find((n) => n.id === nodes[i])?.kind, 'stack', `${where}: ${h.node}/${h.device} fell back to the stack`);
+            }
+          });
+          // (a DROP may be reported on a node the packet never got a path to, e.g. a host with no route for it)
+          for (let i = 1; i < nodes.length; i++) {
+            if (nodes[i] !== nodes[i - 1] && v.hops[i]!.action !== 'DROP') assert.ok(index.pathEdges(nodes[i - 1]!, nodes[i]!).length > 0, `${where}: no drawn path ${nodes[i - 1]} -> ${nodes[i]}`);
+          }
+        }
+      }
+    }
+    assert.ok(routes > 100, `${routes} routes checked`);
   });
 
   it('keeps every id when an edit renames nothing', () => {

@@ -65,16 +65,13 @@ export interface PreviewGraph {
   readonly containerCount: number;
 }
 
-/** Device names the engine may report for a host's end of an overlay (hop `device`). */
-const TUNNEL_DEVICES: Record<string, readonly string[]> = {
-  flannel: ['flannel.1', 'flannel0', 'flannel'],
-  weave: ['weave', 'vethwe-bridge', 'vxlan-6784'],
-  ovs: ['br-int', 'ovs-system', 'vxlan_sys_4789', 'gre_sys'],
-  docker: ['vxlan0', 'br0', 'ov'],
-};
-
-const HOST_DEVICES = ['eth0', 'eth1', 'eth2', 'eth3', 'lo', 'docker-proxy', 'host'];
-
+/**
+ * Route hops name a node and a device (`core-01/docker0`, `core-01/br-admin`,
+ * `core-01/flannel.1`, `core-01/weave0 vlan 10`); each drawn node lists the
+ * `node/device` keys that land on it, mirroring the data plane's device
+ * naming (`dataplane/compile.ts`). A hop whose device is not listed falls
+ * back to its node's name (a host's stack, a container).
+ */
 export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
   const topo = analysis.topology;
   const lines = new LineIndex(analysis.text);
@@ -152,7 +149,7 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     const stackId = `stack:${h.name}`;
     const stackDetails = [...addrs];
     if (h.expose.length) stackDetails.push(formatPorts(h.expose));
-    addNode(withRange({ id: stackId, kind: 'stack', label: `${h.name} stack`, details: stackDetails, parent: hostId, endpoint: h.name, hopKeys: [h.name, ...HOST_DEVICES.map((d) => `${h.name}/${d}`)], flags: [] }, range(h.nameSpan)));
+    addNode(withRange({ id: stackId, kind: 'stack', label: `${h.name} stack`, details: stackDetails, parent: hostId, endpoint: h.name, hopKeys: [h.name, `${h.name}/lo`, `${h.name}/-`, ...h.addresses.map((_, i) => `${h.name}/eth${i}`)], flags: [] }, range(h.nameSpan)));
     h.addresses.forEach((a, i) => {
       if (a.underlay) addEdge('underlay', stackId, `underlay:${a.underlay.name}`, `eth${i} ${formatIp(a.ip)}`, a.span);
     });
@@ -165,7 +162,7 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
       if (b.gateway !== undefined) details.push(`gw ${formatIp(b.gateway)}`);
       const opts = [b.icc ? '' : 'icc false', b.masquerade ? '' : 'masquerade false', b.mtu !== 1500 ? `mtu ${b.mtu}` : ''].filter(Boolean);
       if (opts.length) details.push(opts.join(' · '));
-      addNode(withRange({ id, kind: 'bridge', label: b.name, details, parent: hostId, hopKeys: [`${h.name}/${b.name}`, ...(b.isDefault ? [`${h.name}/bridge`] : [])], flags }, range(b.nameSpan), range(b.decl?.span)));
+      addNode(withRange({ id, kind: 'bridge', label: b.name, details, parent: hostId, hopKeys: [`${h.name}/${b.isDefault ? b.name : `br-${b.name}`}`, `${h.name}/${b.name}`], flags }, range(b.nameSpan), range(b.decl?.span)));
       addEdge('gateway', id, stackId, b.gateway !== undefined ? formatIp(b.gateway) : undefined);
       if (b.overlay) {
         tunnels.add(b.overlay);
@@ -174,10 +171,33 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     }
     // weave / docker / ovs members attach to the host's end of their overlay
     for (const c of h.containers) for (const a of c.attachments) if (a.segment.overlay && !a.segment.bridge) tunnels.add(a.segment.overlay);
-    for (const o of tunnels) {
+    // flannel devices are numbered per host in overlay order: vxlan flannel.1, flannel.2…; udp flannel0, flannel1…
+    let vx = 0;
+    let udp = 0;
+    const vlans = new Map<Overlay, Set<number>>();
+    for (const c of h.containers) {
+      for (const a of c.attachments) {
+        if (a.segment.overlay && a.segment.vlan !== undefined) {
+          const set = vlans.get(a.segment.overlay) ?? new Set<number>();
+          set.add(a.segment.vlan);
+          vlans.set(a.segment.overlay, set);
+        }
+      }
+    }
+    for (const o of topo.overlays) {
+      if (!tunnels.has(o)) continue;
       const id = tunnelId(h, o);
-      const devices = TUNNEL_DEVICES[o.driver ?? ''] ?? [];
-      addNode(withRange({ id, kind: 'tunnel', label: `${o.name}`, details: [[o.driver ?? '?', o.backend].filter(Boolean).join(' '), ...(devices[0] ? [devices[0]] : [])], parent: hostId, hopKeys: [`${h.name}/${o.name}`, ...devices.map((d) => `${h.name}/${d}`)], flags: [`driver-${o.driver ?? 'unknown'}`] }, range(o.nameSpan)));
+      const keys = [`${h.name}/${o.name}`];
+      let device: string | undefined;
+      if (o.driver === 'flannel') {
+        const backend = o.backend ?? 'vxlan';
+        if (backend === 'vxlan') device = `flannel.${++vx}`;
+        else if (backend === 'udp') device = `flannel${udp++}`;
+      }
+      if (device) keys.push(`${h.name}/${device}`);
+      for (const v of vlans.get(o) ?? []) keys.push(`${h.name}/${o.name} vlan ${v}`, `${h.name}/vlan ${v}`);
+      const kind = [o.driver ?? '?', o.backend].filter(Boolean).join(' ');
+      addNode(withRange({ id, kind: 'tunnel', label: o.name, details: device ? [kind, device] : [kind], parent: hostId, hopKeys: keys, flags: [`driver-${o.driver ?? 'unknown'}`] }, range(o.nameSpan)));
       addEdge('tunnel', id, `overlay:${o.name}`, o.backend ?? o.driver);
     }
 
