@@ -9,7 +9,8 @@ import { cidrContains, formatCidr, formatIp, hostCount } from '../core/model/ip'
 import { resolveEndpoint } from '../core/index';
 import type { Verdict } from '../core/explain/trace';
 import { pathAt } from './astPath';
-import { code, portsText, portText, verdictBadge, verdictMarkdown } from './markdown';
+import { code, portsText, portText, verdictBadge } from './markdown';
+import { renderVerdictMarkdown } from '../core/explain/render';
 import type { Snapshot } from './snapshot';
 
 /** Reachability summaries in a container hover stop after this many targets or this long. */
@@ -255,7 +256,7 @@ function expectHover(snap: Snapshot, e: ast.ExpectDecl): string | undefined {
   if ('error' in r) return `${code(title)}\n\nreachability failed: ${r.error}`;
   const v = r.verdict;
   const holds = e.negated ? !v.reachable : v.reachable;
-  return [`${code(title)} — ${holds ? '**holds** ✓' : '**fails** ✗'}`, '', verdictMarkdown(v)].join('\n');
+  return [`${code(title)} — ${holds ? '**holds** ✓' : '**fails** ✗'}`, '', renderVerdictMarkdown(v)].join('\n');
 }
 
 function linkHover(snap: Snapshot, c: ast.ContainerDecl, link: ast.LinkProp): string | undefined {
@@ -281,7 +282,7 @@ function linkHover(snap: Snapshot, c: ast.ContainerDecl, link: ast.LinkProp): st
   }
   // explain the first failure in full, else the first route
   const shown = verdicts.find((v) => !v.reachable) ?? verdicts[0]!;
-  out.push('', verdictMarkdown(shown));
+  out.push('', renderVerdictMarkdown(shown));
   return out.join('\n');
 }
 
