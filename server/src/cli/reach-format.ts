@@ -3,6 +3,7 @@
  * shapes are exactly spec §5's; text is for people.
  */
 import type { Verdict } from '../core/explain/trace';
+import { renderVerdictText as renderVerdictPlain } from '../core/explain/render';
 import type { Matrix } from '../core/reach/api';
 import type { Style } from './style';
 
@@ -14,22 +15,14 @@ export function verdictLine(v: Verdict, style: Style): string {
 }
 
 /**
- * Traceroute-style text: the verdict line, numbered hops in aligned columns
- * (node, device, action, detail) and the summary sentence.
+ * Traceroute-style text: the core's renderer (verdict line, numbered hops,
+ * summary), with the verdict line coloured when the style says so.
  */
 export function renderVerdictText(v: Verdict, style: Style): string {
-  let out = verdictLine(v, style) + '\n';
-  const n = String(v.hops.length).length;
-  const wNode = Math.max(0, ...v.hops.map((h) => h.node.length));
-  const wDev = Math.max(0, ...v.hops.map((h) => h.device.length));
-  const wAct = Math.max(0, ...v.hops.map((h) => h.action.length));
-  v.hops.forEach((h, i) => {
-    const action = h.action.padEnd(wAct);
-    const paintedAction = h.action === 'DROP' ? style.red(action) : h.action === 'DELIVER' ? style.green(action) : style.bold(action);
-    out += `  ${String(i + 1).padStart(n)}  ${h.node.padEnd(wNode)}  ${h.device.padEnd(wDev)}  ${paintedAction}  ${h.detail}`.trimEnd() + '\n';
-  });
-  if (v.summary) out += `  ${v.summary}\n`;
-  return out;
+  const text = renderVerdictPlain(v);
+  if (!style.enabled) return text;
+  const nl = text.indexOf('\n');
+  return verdictLine(v, style) + (nl >= 0 ? text.slice(nl) : '\n');
 }
 
 /** Spec §5: `{ from, to, port, protocol, reachable, disposition, hops: [{ node, device, action, detail }] }`. */

@@ -198,14 +198,18 @@ describe('cli: reach and matrix rendering', () => {
     assert.equal(verdictLine({ ...verdict, port: null }, PLAIN), 'web -> db  UNREACHABLE (DENIED_ICC)');
   });
 
-  it('hops numbered in aligned columns, then the summary', () => {
+  it('hops numbered in aligned columns, then the summary (the core renderer); colour only on the verdict line', () => {
+    const plain = renderVerdictText(verdict, PLAIN);
     assert.equal(
-      renderVerdictText(verdict, PLAIN),
+      plain,
       'web -> db:5432/tcp  UNREACHABLE (DENIED_ICC)\n' +
         '  1  web      eth0     SEND  172.17.0.2 -> 172.17.0.3:5432\n' +
         '  2  core-01  docker0  DROP  FORWARD -i docker0 -o docker0 -j DROP (icc false)\n' +
         '  icc is false on docker0 and web has no link to db.\n',
     );
+    const coloured = renderVerdictText(verdict, ANSI);
+    assert.match(coloured, /^\x1b\[1mweb -> db:5432\/tcp\x1b\[0m  \x1b\[1;31mUNREACHABLE\x1b\[0m \(DENIED_ICC\)\n/);
+    assert.equal(coloured.slice(coloured.indexOf('\n')), plain.slice(plain.indexOf('\n')));
   });
 
   it('verdict JSON: exactly the spec fields (no spans, no summary)', () => {
