@@ -3,7 +3,7 @@
  * and which edges join consecutive hops (directly, or through the shortest
  * chain of edges when the engine skips a drawn node, e.g. an underlay).
  */
-import type { PreviewGraph } from '../../server/src/core/view/graph';
+import type { PreviewEdge, PreviewGraph } from '../../server/src/core/view/graph';
 import type { RouteHop } from '../../server/src/protocol/requests';
 
 export interface RoutePath {
@@ -22,6 +22,7 @@ export class GraphIndex {
   readonly adjacency = new Map<string, [string, string][]>();
   /** direct edge between two nodes, either direction */
   readonly between = new Map<string, string>();
+  readonly edgeById = new Map<string, PreviewEdge>();
 
   constructor(readonly graph: PreviewGraph) {
     for (const n of graph.nodes) {
@@ -30,6 +31,7 @@ export class GraphIndex {
       if (n.endpoint !== undefined && n.kind !== 'host' && !this.byEndpoint.has(n.endpoint)) this.byEndpoint.set(n.endpoint, n.id);
     }
     for (const e of graph.edges) {
+      this.edgeById.set(e.id, e);
       this.link(e.source, e.target, e.id);
       this.link(e.target, e.source, e.id);
       const key = pairKey(e.source, e.target);
@@ -47,52 +49,63 @@ export class GraphIndex {
     return this.byHopKey.get(`${h.node}/${h.device}`) ?? this.byHopKey.get(h.node) ?? this.byEndpoint.get(h.node);
   }
 
-  /** edges of a shortest path from a to b (BFS, bounded depth), or [] */
-  pathEdges(a: string, b: string, maxDepth = 6): string[] {
+  /**
+   * Edges of a cheapest path from a to b, or []. Every edge costs 1, an edge
+   * whose hop keys the route mentions costs 0.5 (so `internet -> core-01 eth1`
+   * goes through the underlay eth1 is on). Bounded: cost ≤ maxCost.
+   */
+  pathEdges(a: string, b: string, routeKeys: ReadonlySet<string> = new Set(), maxCost = 6): string[] {
     const direct = this.between.get(pairKey(a, b));
     if (direct) return [direct];
+    const cost = new Map<string, number>([[a, 0]]);
     const prev = new Map<string, [string, string]>();
-    let frontier = [a];
-    const seen = new Set([a]);
-    for (let depth = 0; depth < maxDepth && frontier.length; depth++) {
-      const next: string[] = [];
-      for (const u of frontier) {
-        for (const [v, eid] of this.adjacency.get(u) ?? []) {
-          if (seen.has(v)) continue;
-          seen.add(v);
-          prev.set(v, [u, eid]);
-          if (v === b) {
-            const out: string[] = [];
-            let cur = b;
-            while (cur !== a) {
-              const [p, e] = prev.get(cur)!;
-              out.push(e);
-              cur = p;
-            }
-            return out.reverse();
-          }
-          next.push(v);
-        }
+    const open: string[] = [a];
+    const done = new Set<string>();
+    while (open.length) {
+      // the frontier stays small (bounded cost): a linear scan beats a heap here
+      let bi = 0;
+      for (let i = 1; i < open.length; i++) if (cost.get(open[i]!)! < cost.get(open[bi]!)!) bi = i;
+      const u = open.splice(bi, 1)[0]!;
+      if (done.has(u)) continue;
+      done.add(u);
+      if (u === b) break;
+      const cu = cost.get(u)!;
+      for (const [v, eid] of this.adjacency.get(u) ?? []) {
+        const e = this.edgeById.get(eid);
+        const w = e?.hopKeys?.some((k) => routeKeys.has(k)) ? 0.5 : 1;
+        const cv = cu + w;
+        if (cv > maxCost || done.has(v) || cv >= (cost.get(v) ?? Infinity)) continue;
+        cost.set(v, cv);
+        prev.set(v, [u, eid]);
+        open.push(v);
       }
-      frontier = next;
     }
-    return [];
+    if (!prev.has(b)) return [];
+    const out: string[] = [];
+    let cur = b;
+    while (cur !== a) {
+      const [p, e] = prev.get(cur)!;
+      out.push(e);
+      cur = p;
+    }
+    return out.reverse();
   }
 
   routePath(hops: readonly RouteHop[]): RoutePath {
     const hopNodes = hops.map((h) => this.nodeOfHop(h));
+    const routeKeys = new Set(hops.map((h) => `${h.node}/${h.device}`));
     const nodes = new Set<string>();
     const edges = new Set<string>();
     let last: string | undefined;
     for (const id of hopNodes) {
       if (id === undefined) continue;
       nodes.add(id);
-      if (last !== undefined && last !== id) for (const e of this.pathEdges(last, id)) edges.add(e);
+      if (last !== undefined && last !== id) for (const e of this.pathEdges(last, id, routeKeys)) edges.add(e);
       last = id;
     }
     // nodes crossed by the filled-in edges count as on the route too
     for (const eid of edges) {
-      const e = this.graph.edges.find((x) => x.id === eid);
+      const e = this.edgeById.get(eid);
       if (e) {
         nodes.add(e.source);
         nodes.add(e.target);

@@ -147,6 +147,20 @@ host b { address 192.168.1.2 on lan
     assert.ok(routes > 100, `${routes} routes checked`);
   });
 
+  it('a route fills gaps through the interfaces its hops name (internet -> web:443 enters core-01 by eth1 on wan, not lan)', () => {
+    const text = fs.readFileSync(path.join(examples, 'shop.cnet'), 'utf8');
+    const analysis = analyze(text);
+    const g = buildPreviewGraph(analysis);
+    const v = analysis.engine.reach(resolveEndpoint(analysis.topology, 'internet')!, resolveEndpoint(analysis.topology, 'web')!, { port: 443, protocol: 'tcp' });
+    assert.equal(v.reachable, true);
+    const p = new GraphIndex(g).routePath(v.hops);
+    assert.ok(p.edges.has('uplink:underlay:wan->internet'), [...p.edges].join(', '));
+    assert.ok(p.edges.has('underlay:stack:core-01->underlay:wan'));
+    assert.ok(!p.edges.has('uplink:underlay:lan->internet'));
+    assert.ok(p.nodes.has('container:web') && p.nodes.has('bridge:core-01/docker0'));
+    assert.equal(p.dropNode, undefined);
+  });
+
   it('keeps every id when an edit renames nothing', () => {
     const text = fs.readFileSync(path.join(examples, 'shop.cnet'), 'utf8');
     const a = graphOf(text);

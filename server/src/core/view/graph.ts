@@ -51,6 +51,8 @@ export interface PreviewEdge {
   readonly label?: string;
   /** the property that creates the edge, when one is written */
   readonly range?: Range;
+  /** route hops (`node/device`) that travel this edge: a route prefers it when filling a gap between hops */
+  readonly hopKeys?: readonly string[];
 }
 
 export interface PreviewGraph {
@@ -88,13 +90,13 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     nodeIds.add(n.id);
     nodes.push(n);
   };
-  const addEdge = (kind: PreviewEdgeKind, source: string, target: string, label?: string, span?: Span): void => {
+  const addEdge = (kind: PreviewEdgeKind, source: string, target: string, label?: string, span?: Span, hopKeys?: readonly string[]): void => {
     const base = `${kind}:${source}->${target}`;
     const n = edgeIds.get(base) ?? 0;
     edgeIds.set(base, n + 1);
     const id = n === 0 ? base : `${base}#${n}`;
     const r = range(span);
-    edges.push({ id, kind, source, target, ...(label !== undefined ? { label } : {}), ...(r ? { range: r } : {}) });
+    edges.push({ id, kind, source, target, ...(label !== undefined ? { label } : {}), ...(r ? { range: r } : {}), ...(hopKeys?.length ? { hopKeys } : {}) });
   };
 
   const uplinked = topo.underlays.some((u) => u.uplink !== 'none');
@@ -151,7 +153,7 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     if (h.expose.length) stackDetails.push(formatPorts(h.expose));
     addNode(withRange({ id: stackId, kind: 'stack', label: `${h.name} stack`, details: stackDetails, parent: hostId, endpoint: h.name, hopKeys: [h.name, `${h.name}/lo`, `${h.name}/-`, ...h.addresses.map((_, i) => `${h.name}/eth${i}`)], flags: [] }, range(h.nameSpan)));
     h.addresses.forEach((a, i) => {
-      if (a.underlay) addEdge('underlay', stackId, `underlay:${a.underlay.name}`, `eth${i} ${formatIp(a.ip)}`, a.span);
+      if (a.underlay) addEdge('underlay', stackId, `underlay:${a.underlay.name}`, `eth${i} ${formatIp(a.ip)}`, a.span, [`${h.name}/eth${i}`]);
     });
 
     const tunnels = new Set<Overlay>();
