@@ -17,6 +17,8 @@ interface CheckJson {
 }
 
 describe('cnet CLI (spawned)', function () {
+  // Each case starts node processes; a loaded CI machine can take seconds per spawn.
+  this.timeout(120_000);
   let tmp: string;
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'cnet-cli-'));
