@@ -72,7 +72,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   // `cnet/analysisDone` belongs to the preview (one handler per method): the status follows diagnostics instead
   registerPreview(context, client);
-  await client.start();
+  try {
+    await client.start();
+  } catch (e) {
+    // activation must not fail because the server did: the status item offers a restart
+    status.text = '$(error) cnet failed to start';
+    status.severity = vscode.LanguageStatusSeverity.Error;
+    status.detail = e instanceof Error ? e.message : String(e);
+    client.outputChannel.appendLine(`cnet language server failed to start: ${status.detail}`);
+  }
 }
 
 export async function deactivate(): Promise<void> {

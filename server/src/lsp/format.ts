@@ -9,7 +9,7 @@
  * A file with syntax errors is not formatted at all.
  */
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
-import { lex } from '../core/syntax/parser';
+import { lex, type LexedToken } from '../core/syntax/parser';
 import type { Snapshot } from './snapshot';
 
 const INDENT = '  ';
@@ -138,8 +138,8 @@ export function formatText(text: string): string {
  * The safety net: the core lexer must read the same tokens (comments up to
  * trailing blanks) before and after, so the parse — the meaning — is equal.
  */
-export function sameTokens(a: string, b: string): boolean {
-  const ta = lex(a);
+export function sameTokens(a: string, b: string, lexedA: readonly LexedToken[] = lex(a)): boolean {
+  const ta = lexedA;
   const tb = lex(b);
   if (ta.length !== tb.length) return false;
   for (let i = 0; i < ta.length; i++) {
@@ -154,7 +154,7 @@ export function sameTokens(a: string, b: string): boolean {
 export function formatDocument(snap: Snapshot, _options?: FormattingOptions): TextEdit[] {
   if (snap.analysis.document.errors.length > 0) return [];
   const out = formatText(snap.text);
-  if (out === snap.text || !sameTokens(snap.text, out)) return [];
+  if (out === snap.text || !sameTokens(snap.text, out, snap.memo('lex', () => lex(snap.text)))) return [];
   return [{ range: snap.range({ start: 0, end: snap.text.length }), newText: out }];
 }
 
@@ -162,7 +162,7 @@ export function formatDocument(snap: Snapshot, _options?: FormattingOptions): Te
 export function formatRange(snap: Snapshot, range: Range, _options?: FormattingOptions): TextEdit[] {
   if (snap.analysis.document.errors.length > 0) return [];
   const { lines, source, eol } = formatLines(snap.text);
-  if (!sameTokens(snap.text, lines.filter((l): l is string => l !== null).join(eol))) return [];
+  if (!sameTokens(snap.text, lines.filter((l): l is string => l !== null).join(eol), snap.memo('lex', () => lex(snap.text)))) return [];
   const edits: TextEdit[] = [];
   const first = range.start.line;
   const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;

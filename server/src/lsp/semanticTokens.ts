@@ -26,6 +26,10 @@ interface Tok {
 const mod = (m: TokenModifier) => 1 << TOKEN_MODIFIERS.indexOf(m);
 
 export function collectTokens(snap: Snapshot): Tok[] {
+  return snap.memo('semanticTokens', () => collect(snap));
+}
+
+function collect(snap: Snapshot): Tok[] {
   const out: Tok[] = [];
   const add = (span: ast.Span | undefined, type: TokenType, mods = 0) => {
     if (validSpan(span) && span.end > span.start) out.push({ span, type, mods });
@@ -132,7 +136,7 @@ export function collectTokens(snap: Snapshot): Tok[] {
   }
   // keywords the AST keeps no span for (`on`, `as`, `vlan`/`ip` after `network`, …) and `internet`
   const covered = new Set(out.map((t) => t.span.start));
-  for (const t of lex(snap.text)) {
+  for (const t of snap.memo('lex', () => lex(snap.text))) {
     if (covered.has(t.span.start)) continue;
     if (t.kind === 'keyword') add(t.span, 'keyword');
     else if (t.kind === 'bool') add(t.span, 'enumMember');

@@ -27,6 +27,7 @@ export class Snapshot {
   readonly lines: LineIndex;
   private occ?: Occurrence[];
   private readonly verdicts = new Map<string, VerdictResult>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(
     readonly uri: string,
@@ -50,6 +51,14 @@ export class Snapshot {
 
   offsetAt(pos: Position): number {
     return this.lines.offsetAt(pos);
+  }
+
+  /** Computes `f` once per snapshot (semantic tokens, lexer tokens, …): features share the result. */
+  memo<T>(key: string, f: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = f();
+    this.memos.set(key, v);
+    return v;
   }
 
   /** Every declaration name and resolved reference, sorted by offset. */
