@@ -56,7 +56,7 @@ try {
     ['extensionDevelopmentPath', `vscode-remote://remote${root}`],
     ['extensionTestsPath', `vscode-remote://remote${suiteIndex}`],
   ];
-  await page.goto(workbenchUrl(cs.url, cs.ws, payload));
+  await page.goto(workbenchUrl(cs.url, cs.ws, payload), { waitUntil: 'domcontentloaded', timeout: 120_000 });
   const timeout = new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), TIMEOUT_MS).unref());
   outcome = await Promise.race([exit, timeout]);
   if (outcome.code !== 0) await page.screenshot({ path: join(RESULTS_DIR, 'e2e-exthost-failure.png') }).catch(() => {});
