@@ -18,6 +18,9 @@ export type ReadResult = { readonly ok: true; readonly source: Source } | { read
 
 export const STDIN_NAME = '<stdin>';
 
+/** Far above any real topology (10,000 containers is ~1 MB), well below V8's longest string. */
+export const MAX_BYTES = 256 * 2 ** 20;
+
 export function readSource(path: string, readStdin: () => Buffer = () => readFileSync(0)): ReadResult {
   if (path === '-') {
     try {
@@ -27,7 +30,11 @@ export function readSource(path: string, readStdin: () => Buffer = () => readFil
     }
   }
   try {
-    if (statSync(path).isDirectory()) return { ok: false, message: `${path}: is a directory, not a .cnet file` };
+    const st = statSync(path);
+    if (st.isDirectory()) return { ok: false, message: `${path}: is a directory, not a .cnet file` };
+    // Devices such as /dev/zero never end; FIFOs (`<(generate-topology)`) are fine.
+    if (st.isCharacterDevice() || st.isBlockDevice() || st.isSocket()) return { ok: false, message: `${path}: not a regular file` };
+    if (st.size > MAX_BYTES) return { ok: false, message: `${path}: too large (${Math.round(st.size / 2 ** 20)} MB; cnet reads files up to ${MAX_BYTES / 2 ** 20} MB)` };
     return decode(path, path, readFileSync(path));
   } catch (e) {
     return { ok: false, message: `${path}: ${errnoText(e)}` };
@@ -35,6 +42,7 @@ export function readSource(path: string, readStdin: () => Buffer = () => readFil
 }
 
 function decode(name: string, path: string | undefined, bytes: Buffer): ReadResult {
+  if (bytes.length > MAX_BYTES) return { ok: false, message: `${name}: too large (${Math.round(bytes.length / 2 ** 20)} MB; cnet reads files up to ${MAX_BYTES / 2 ** 20} MB)` };
   if (bytes.includes(0)) return { ok: false, message: `${name}: binary file (contains NUL bytes), not a .cnet text file` };
   let text: string;
   try {

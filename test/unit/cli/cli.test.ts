@@ -4,7 +4,7 @@
 // file handling, reach/matrix shapes and the bundled examples are asserted
 // directly.
 import * as assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertCleanError, assertGolden, cnet, FIXTURES, ROOT, validateSarif } from './harness';
@@ -173,6 +173,19 @@ describe('cnet CLI (spawned)', function () {
       const r = cnet(['check', 'examples']);
       assert.equal(r.status, 2);
       assertCleanError(r.stderr, /examples: is a directory/);
+    });
+    it('a device such as /dev/zero: exit 2, no endless read', () => {
+      const r = cnet(['check', '/dev/zero']);
+      assert.equal(r.status, 2);
+      assertCleanError(r.stderr, /\/dev\/zero: not a regular file/);
+    });
+    it('a file larger than 256 MB: exit 2 without reading it', () => {
+      const p = join(tmp, 'huge.cnet');
+      writeFileSync(p, '');
+      truncateSync(p, 300 * 2 ** 20); // sparse: no disk used
+      const r = cnet(['check', p]);
+      assert.equal(r.status, 2);
+      assertCleanError(r.stderr, /huge\.cnet: too large \(300 MB/);
     });
     it('a binary file (NUL bytes): exit 2', () => {
       const p = join(tmp, 'image.cnet');
