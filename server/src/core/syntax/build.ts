@@ -52,7 +52,7 @@ export class AstBuilder {
     return c[name]?.[i] as CstNode | undefined;
   }
 
-  /** the real tokens of a node, any depth */
+  /** from the first to the last real token of a node, any depth (line ends excluded) */
   private extent(n: CstNode): A.Span | undefined {
     let start = Infinity;
     let end = -Infinity;
@@ -60,7 +60,7 @@ export class AstBuilder {
       for (const key in node.children) {
         for (const el of node.children[key]!) {
           if ('children' in el) walk(el);
-          else if (isReal(el)) {
+          else if (isReal(el) && el.tokenType !== T.Newline) {
             if (el.startOffset < start) start = el.startOffset;
             if (tokenEnd(el) > end) end = tokenEnd(el);
           }

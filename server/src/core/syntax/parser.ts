@@ -24,14 +24,16 @@ function parser(): CnetParser {
 export function parse(text: string): Document {
   let decls: Decl[] = [];
   let comments: Comment[] = [];
-  const errors: SyntaxError[] = [];
+  /** `origin`: where the parser was when it found the error (the span may point before it) */
+  const errors: (SyntaxError & { origin?: number })[] = [];
   try {
     const lexed = T.cnetLexer.tokenize(text);
     comments = (lexed.groups['comments'] ?? []).map((t) => ({ text: t.image, span: tokenSpan(t) }));
+    const lexErrors: SyntaxError[] = [];
     for (const e of lexed.errors) {
       const bad = text.slice(e.offset, e.offset + e.length);
       const shown = bad.length > 20 ? bad.slice(0, 19) + '…' : bad;
-      errors.push({
+      lexErrors.push({
         message: `unexpected character${bad.length > 1 ? 's' : ''} \`${shown}\``,
         span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
       });
@@ -52,9 +54,23 @@ export function parse(text: string): Document {
         if (eofReported) continue;
         eofReported = true;
       }
-      errors.push(placed.error);
+      errors.push({ ...placed.error, origin: isReal(e.token) ? e.token.startOffset : text.length });
     }
     p.arm([]); // do not keep the last document's tokens alive
+    // A bad character is the cause of whatever else goes wrong later on its line.
+    const brokenLines = new Map<number, number>();
+    for (const e of lexErrors) {
+      const ls = lineStart(text, e.span.start);
+      if (!brokenLines.has(ls)) brokenLines.set(ls, e.span.start);
+    }
+    if (brokenLines.size) {
+      for (let i = errors.length - 1; i >= 0; i--) {
+        const at = errors[i]!.origin ?? errors[i]!.span.start;
+        const first = brokenLines.get(lineStart(text, at));
+        if (first !== undefined && first < at) errors.splice(i, 1);
+      }
+    }
+    errors.push(...lexErrors);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     errors.push({ message: `internal parser error: ${msg}`, span: { start: 0, end: Math.min(1, text.length) } });
@@ -105,9 +121,9 @@ function placeParserError(e: IRecognitionException, tokens: IToken[], text: stri
   if (!atEof && / name\b/.test(message) && tokenMatcher(t, T.Keyword)) {
     message += ` (\`${t.image}\` is a keyword and cannot be used as a name)`;
   }
-  // At a line end, `}` or the end of the file, point at what came before:
+  // At a line end, a brace or the end of the file, point at what came before:
   // "expected a number after `mtu`" is about the `mtu`.
-  const pointBefore = atEof || tokenMatcher(t, T.Sep) || t.tokenType === T.RCurly;
+  const pointBefore = atEof || tokenMatcher(t, T.Sep) || t.tokenType === T.RCurly || t.tokenType === T.LCurly;
   if (!pointBefore) return { atEof, error: { message, span: tokenSpan(t) } };
   const prev = (e as { previousToken?: IToken }).previousToken;
   if (isReal(prev) && !tokenMatcher(prev, T.Newline)) return { atEof, error: { message, span: tokenSpan(prev) } };
@@ -157,6 +173,16 @@ function blockOf(tokens: IToken[], open: IToken): string {
     }
   }
   return 'this block';
+}
+
+function lineStart(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 10 || c === 13) break;
+    i--;
+  }
+  return i;
 }
 
 function lineOf(text: string, offset: number): number {
