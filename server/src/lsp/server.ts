@@ -136,9 +136,18 @@ export function startServer(connection: Connection): void {
     });
   });
 
-  documents.onDidOpen((e) => store.schedule(e.document.uri, true));
-  documents.onDidChangeContent((e) => store.schedule(e.document.uri));
+  // TextDocuments fires onDidChangeContent right after onDidOpen: an opened document is analysed at once, not debounced
+  const opening = new Set<string>();
+  documents.onDidOpen((e) => {
+    opening.add(e.document.uri);
+    store.schedule(e.document.uri, true);
+  });
+  documents.onDidChangeContent((e) => {
+    if (opening.delete(e.document.uri)) return;
+    store.schedule(e.document.uri);
+  });
   documents.onDidClose((e) => {
+    opening.delete(e.document.uri);
     store.close(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
