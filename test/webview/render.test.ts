@@ -268,6 +268,23 @@ describe('preview page (headless Chromium)', function () {
     assert.deepEqual(state, { uri: 'file:///work/shop.cnet', view: 'graph', route: { from: 'web', to: 'db', port: '5432/tcp' } });
   });
 
+  it('takes its colours from the --vscode-* theme variables, with thicker strokes in high contrast', async () => {
+    await showGraph(page, shop);
+    await page.evaluate(() => {
+      const st = document.documentElement.style;
+      st.setProperty('--vscode-editor-background', 'rgb(30, 30, 30)');
+      st.setProperty('--vscode-editor-foreground', 'rgb(212, 212, 212)');
+      st.setProperty('--vscode-charts-blue', 'rgb(1, 2, 3)');
+    });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(30, 30, 30)');
+    assert.equal(await page.$eval(`${nodeSel('container:web')} .shape`, (e) => getComputedStyle(e).stroke), 'rgb(1, 2, 3)');
+    assert.equal(await page.$eval(`${nodeSel('container:web')} text.label`, (e) => getComputedStyle(e).fill), 'rgb(212, 212, 212)');
+    const normal = await page.$eval(`${nodeSel('stack:core-01')} .shape`, (e) => getComputedStyle(e).strokeWidth);
+    await page.evaluate(() => document.body.classList.add('vscode-high-contrast'));
+    const hc = await page.$eval(`${nodeSel('stack:core-01')} .shape`, (e) => getComputedStyle(e).strokeWidth);
+    assert.ok(parseFloat(hc) > parseFloat(normal), `${hc} > ${normal}`);
+  });
+
   it('draws a 500-container graph', async () => {
     const g = syntheticGraph(500);
     await showGraph(page, g);
