@@ -115,9 +115,8 @@ export class TestClient {
   settings: unknown = { diagnostics: { debounceMs: 20 } };
   initializeResult: any;
 
-  static async start(settings?: unknown): Promise<TestClient> {
-    const server = path.join(repoRoot(), 'dist', 'server.js');
-    const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static async start(settings?: unknown, argv: string[] = [path.join(repoRoot(), 'dist', 'server.js'), '--stdio']): Promise<TestClient> {
+    const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     const c = new TestClient(child);
     if (settings !== undefined) c.settings = settings;
     c.initializeResult = await c.conn.sendRequest('initialize', {

@@ -45,6 +45,17 @@ describe('lsp: server process', function () {
     assert.match(c2.stderr, /--stdio/);
   });
 
+  it('runs standalone through bin/cnet-language-server.js --stdio', async () => {
+    const viaBin = await TestClient.start(undefined, [path.join(repoRoot(), 'bin/cnet-language-server.js'), '--stdio']);
+    try {
+      assert.equal(viaBin.initializeResult.serverInfo.name, 'cnet-language-server');
+      const ds = await viaBin.openAndWait(uri('bin'), 'host h { container c { network nowhere } }\n', 1);
+      assert.deepEqual(ds.map((d) => d.code), ['unknown-name']);
+    } finally {
+      await viaBin.stop();
+    }
+  });
+
   it('publishes diagnostics for the opened version, equal to the core analysis', async () => {
     const u = uri('open');
     const text = BASE.replace('network backend\n', 'network backnd\n');
@@ -138,6 +149,36 @@ describe('lsp: server process', function () {
     const u = uri('after-garbage');
     const ds = await c.openAndWait(u, BASE.replace('network backend\n', 'network nope\n'), 1);
     assert.ok(ds.some((d) => d.code === 'unknown-name'), 'and still analyses a normal file correctly');
+  });
+
+  it('a feature that throws answers its empty result, logs the error, and the server lives on', async () => {
+    const u = uri('throw');
+    await c.openAndWait(u, BASE, 1);
+    // a malformed position makes the hover feature throw inside the server
+    const h = await c.request('textDocument/hover', { textDocument: { uri: u }, position: null });
+    assert.equal(h, null);
+    const refs = await c.request('textDocument/references', { textDocument: { uri: u }, position: { line: 'x' }, context: null });
+    assert.deepEqual(refs, []);
+    assert.ok(c.logs.some((l) => l.includes('cnet: hover failed')), 'the failure is logged');
+    const ok = await c.request('textDocument/hover', { textDocument: { uri: u }, position: positionAt(BASE, BASE.indexOf('container web') + 11) });
+    assert.ok(ok && ok.contents.value.includes('web'));
+  });
+
+  it('settings: inlay hints and code lenses can be turned off', async () => {
+    const u = uri('settings');
+    const text = BASE.replace('container db {', 'container db2 { }\n  container db {');
+    await c.openAndWait(u, text, 1);
+    const all = { start: { line: 0, character: 0 }, end: positionAt(text, text.length) };
+    const before = await c.request('textDocument/inlayHint', { textDocument: { uri: u }, range: all });
+    assert.ok(before.length > 0, 'auto addresses shown by default');
+    assert.ok((await c.request('textDocument/codeLens', { textDocument: { uri: u } })).length > 0);
+    c.settings = { diagnostics: { debounceMs: 150 }, inlayHints: { autoAddresses: false }, codeLens: { expectations: false } };
+    void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { cnet: c.settings } });
+    const after = await c.request('textDocument/inlayHint', { textDocument: { uri: u }, range: all });
+    assert.deepEqual(after, []);
+    assert.deepEqual(await c.request('textDocument/codeLens', { textDocument: { uri: u } }), []);
+    c.settings = { diagnostics: { debounceMs: 150 } };
+    void c.conn.sendNotification('workspace/didChangeConfiguration', { settings: { cnet: c.settings } });
   });
 
   it('cnet/previewGraph, cnet/route and cnet/matrix answer for open documents', async () => {
