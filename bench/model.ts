@@ -74,4 +74,4 @@ function main(): void {
   console.log(`  build+checks ${f(median(times.build) + median(times.checks))} (median of ${runs})`);
 }
 
-main();
+if (require.main === module) main();

@@ -78,6 +78,7 @@ export function hostHeader(n: PreviewNode): number {
  * whatever direction they carry in the graph.
  */
 const REVERSED_FOR_LAYOUT: ReadonlySet<string> = new Set(['uplink', 'underlay', 'gateway', 'veth', 'lease', 'tunnel', 'host-mode']);
+// (host-route: stack → flannel device, already top-down)
 
 export function toElk(graph: PreviewGraph, measure: Measure): ElkNode {
   const byId = new Map<string, ElkNode>();

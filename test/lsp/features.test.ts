@@ -81,6 +81,16 @@ describe('lsp: features on cluster.cnet', function () {
       assert.ok(v.includes('auto-assigned'), v);
     });
 
+    it('on host-mode and shared-stack containers: the mode and whose stack', async () => {
+      const t2 = markers(text.replace('container agent', 'container ag$51ent'));
+      const u2 = uri('modes');
+      await c.openAndWait(u2, t2.text, 1);
+      const agent = await c.request('textDocument/hover', { textDocument: { uri: u2 }, position: positionAt(t2.text, t2.at[51]!) });
+      assert.ok(agent.contents.value.includes('**host**') && agent.contents.value.includes('192.168.10.11'), agent.contents.value);
+      const side = await hoverText(8);
+      assert.ok(side.includes('container:web') && side.includes('10.1.15.2'), side);
+    });
+
     it('on a bridge: subnet, gateway, used/free counts and members', async () => {
       const h = await hoverText(3);
       for (const s of ['backend', '172.20.0.0/24', '172.20.0.1', 'api', 'worker']) assert.ok(h.includes(s), `hover has ${s}:\n${h}`);
@@ -358,6 +368,20 @@ describe('lsp: features on cluster.cnet', function () {
       const out = applyEdits(text, expose.edit.changes[u]);
       assert.ok(out.includes('container db { expose 5432/tcp, 5433/tcp }'));
       assert.ok(!analyze(out).diagnostics.some((x) => x.code === 'unreachable' && x.message.includes('5433')));
+    });
+
+    it('code action: expose adds a line to a multi-line block that has no expose', async () => {
+      const u2 = uri('expose');
+      const t = 'host h {\n  container a { expose 1/tcp }\n  container b {\n    image "x"\n  }\n}\nexpect a -> b : 8080\n';
+      const ds = await c.openAndWait(u2, t, 1);
+      const d = ds.find((x) => x.code === 'unreachable');
+      assert.ok(d, JSON.stringify(ds));
+      const actions = await c.request('textDocument/codeAction', { textDocument: { uri: u2 }, range: d!.range, context: { diagnostics: [d] } });
+      const expose = actions.find((a: any) => a.title === 'Expose 8080/tcp on container b');
+      assert.ok(expose, JSON.stringify(actions.map((a: any) => a.title)));
+      const out = applyEdits(t, expose.edit.changes[u2]);
+      assert.equal(out, 'host h {\n  container a { expose 1/tcp }\n  container b {\n    image "x"\n    expose 8080/tcp\n  }\n}\nexpect a -> b : 8080\n');
+      assert.ok(!analyze(out).diagnostics.some((x) => x.code === 'unreachable'));
     });
 
     it('code action: core fixes become quick fixes (did-you-mean for an unknown name)', async () => {

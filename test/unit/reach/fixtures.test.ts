@@ -70,3 +70,60 @@ function endpoint(a: ReturnType<typeof analyze>, name: string) {
   if (s?.kind === 'container') return { kind: 'container' as const, container: s };
   throw new Error(name);
 }
+
+/** A small cluster with every kind of class: host shapes repeat, so cells are shared across hosts. */
+function cluster(hosts: number, perHost: number): string {
+  const out = ['underlay lan 10.0.0.0/16 {', '  uplink nat', '}', 'overlay fl {', '  driver flannel', '  subnet 10.128.0.0/9', '  subnet-length 24', '  backend vxlan', '}'];
+  let n = 0;
+  for (let h = 0; h < hosts; h++) {
+    const strict = h % 3 === 2;
+    out.push(`host core-${h} {`, `  address 10.0.0.${h + 1} on lan`, '  expose 22/tcp');
+    if (strict) out.push('  bridge docker0 {', '    subnet 172.17.0.0/16', '    icc false', '  }');
+    else out.push('  bridge docker0 {', `    subnet 10.128.${h}.0/24`, '    overlay fl', '  }');
+    out.push('  bridge front {', '    subnet 172.20.0.0/16', '  }', '  bridge back {', '    subnet 172.21.0.0/16', '    masquerade false', '  }');
+    for (let i = 0; i < perHost; i++, n++) {
+      const k = i % 9;
+      const body =
+        k === 0 ? ['network host', `expose ${9100 + h}/tcp`]
+        : k === 1 ? ['network front', 'expose 8080/tcp']
+        : k === 2 ? ['network back', 'network front', 'expose 5432/tcp']
+        : k === 3 ? ['network back', 'expose 6379/tcp']
+        : k === 4 ? [`network container:c${n - 1}`, 'expose 9000/tcp']
+        : k === 5 ? ['expose 80/tcp', `publish ${10000 + i}:80/tcp`]
+        : k === 6 ? ['expose 5432/tcp', `publish 127.0.0.1:${20000 + i}:5432/tcp`]
+        : k === 7 && strict ? ['expose 8000/tcp', `link c${n - 2}`]
+        : k === 8 ? [] : ['expose 8080/tcp'];
+      out.push(`  container c${n} {`, ...body.map((b) => `    ${b}`), '  }');
+    }
+    out.push('}');
+  }
+  return out.join('\n') + '\n';
+}
+
+describe('matrix agrees with reach, cell by cell', () => {
+  const inputs: [string, string][] = [
+    ...files.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')] as [string, string]),
+    ...fs
+      .readdirSync(path.join(repoRoot(), 'examples'))
+      .filter((f) => f.endsWith('.cnet'))
+      .map((f) => [`examples/${f}`, fs.readFileSync(path.join(repoRoot(), 'examples', f), 'utf8')] as [string, string]),
+    ['generated 6 hosts x 18', cluster(6, 18)],
+  ];
+  for (const [name, text] of inputs) {
+    it(name, () => {
+      const a = analyze(text);
+      for (const port of [undefined, { port: 8080, protocol: 'tcp' as const }]) {
+        const m = a.engine.matrix(port);
+        const wrong: string[] = [];
+        m.endpoints.forEach((from, i) =>
+          m.endpoints.forEach((to, j) => {
+            if (i === j) return;
+            const v = a.engine.reach(endpoint(a, from), endpoint(a, to), port);
+            if (v.reachable !== m.reachable[i]![j] || v.disposition !== m.dispositions[i]![j]) wrong.push(`${from} -> ${to}${port ? ':8080' : ''}: matrix ${m.dispositions[i]![j]}, reach ${v.disposition}`);
+          }),
+        );
+        assert.deepEqual(wrong.slice(0, 10), []);
+      }
+    });
+  }
+});

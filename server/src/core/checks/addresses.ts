@@ -89,7 +89,7 @@ export const segmentAddresses: Check = {
         if (sub && !cidrContains(sub, ip)) {
           if (vlanOwn && overlaySub && cidrContains(overlaySub, ip)) {
             out.push(
-              diag('vlan-subnet-mismatch', span, `${who}'s address ${formatIp(ip)} is outside ${segmentName(seg)}'s subnet ${formatCidr(vlanOwn)} (but inside ${seg.overlay!.name}'s ${formatCidr(overlaySub)})`, {
+              diag('vlan-subnet-mismatch', span, `${who}'s address ${formatIp(ip)} is outside ${segmentName(seg)}'s subnet ${formatCidr(vlanOwn)} (though inside overlay ${seg.overlay!.name}, ${formatCidr(overlaySub)})`, {
                 related: subnetRelated(seg),
                 ...fixes(freeFix(seg, sub.base, span, cache)),
               }),

@@ -113,7 +113,7 @@ export const subnetOverlap: Check = {
         const r = overlayRange(o);
         if (r) ranges.push(r);
       }
-      sweep(ranges, (inner, outer) => emit(inner, outer, ` on host ${h.name}`));
+      sweep(ranges, (inner, outer) => emit(inner, outer, inner.bridge && outer.bridge ? '' : ` on host ${h.name}`));
     }
     for (const o of t.overlays) {
       if (o.driver !== 'flannel' || o.leases.length < 2) continue;

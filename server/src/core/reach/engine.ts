@@ -64,32 +64,35 @@ export class ReachEngine implements Reachability {
   }
 
   reach(from: Endpoint, to: Endpoint, port?: PortQuery): Verdict {
+    const o = this.outcome(from, to, port);
+    return this.verdict(o.src, o.tgt, o.port, o.protocol, o.r);
+  }
+
+  /** The disposition alone (no summary sentence): what the matrix needs. */
+  disposition(from: Endpoint, to: Endpoint, port?: PortQuery): Disposition {
+    return this.outcome(from, to, port, true).r.disposition;
+  }
+
+  private outcome(from: Endpoint, to: Endpoint, port?: PortQuery, quiet = false): { src: Source; tgt: Target; port: number | null; protocol: Protocol; r: WalkResult } {
     const src = this.source(from);
     const tgt = this.target(to);
     const protocol: Protocol = port?.protocol ?? 'tcp';
-    if (port) {
-      const r = this.reachPort(src, tgt, port.port, port.protocol);
-      return this.verdict(src, tgt, port.port, port.protocol, r);
-    }
+    if (port) return { src, tgt, port: port.port, protocol: port.protocol, r: this.reachPort(src, tgt, port.port, port.protocol, quiet) };
     const ports = tgt.stack.kind === 'internet' ? [] : targetPorts(tgt);
-    if (ports.length === 0) {
-      const r = this.reachPort(src, tgt, null, protocol);
-      return this.verdict(src, tgt, null, protocol, r);
-    }
+    if (ports.length === 0) return { src, tgt, port: null, protocol, r: this.reachPort(src, tgt, null, protocol, quiet) };
     let best: { r: WalkResult; port: number; protocol: Protocol } | undefined;
     for (const p of ports) {
-      const r = this.reachPort(src, tgt, p.port, p.protocol);
-      if (r.disposition === 'ACCEPTED') return this.verdict(src, tgt, p.port, p.protocol, r);
+      const r = this.reachPort(src, tgt, p.port, p.protocol, quiet);
+      if (r.disposition === 'ACCEPTED') return { src, tgt, port: p.port, protocol: p.protocol, r };
       if (!best || RANK[r.disposition] > RANK[best.r.disposition]) best = { r, port: p.port, protocol: p.protocol };
     }
-    return this.verdict(src, tgt, best!.port, best!.protocol, best!.r);
+    return { src, tgt, port: best!.port, protocol: best!.protocol, r: best!.r };
   }
 
   matrix(port?: PortQuery): Matrix {
-    return computeMatrix(this.topology, (a, b) => this.reach(a, b, port).disposition);
+    return computeMatrix(this.topology, (a, b) => this.disposition(a, b, port));
   }
 
-  /** Reachable at all? (the fast path the matrix uses does the same walk) */
   private verdict(src: Source, tgt: Target, port: number | null, protocol: Protocol, r: WalkResult): Verdict {
     return {
       from: src.name,
@@ -116,12 +119,12 @@ export class ReachEngine implements Reachability {
   }
 
   /** One port (or IP level): try every way in, keep the success or the most telling failure. */
-  reachPort(src: Source, tgt: Target, port: number | null, protocol: Protocol): WalkResult {
+  reachPort(src: Source, tgt: Target, port: number | null, protocol: Protocol, quiet = false): WalkResult {
     const dp = this.dataplane;
     // the same endpoint, or one shared network stack (R8, R7)
     if (src.name === tgt.name || (src.stack.kind !== 'none' && tgt.stack.kind !== 'none' && sameStack(src.stack, tgt.stack))) {
-      const w = new Walk(dp, tgt, protocol);
-      const about = src.name === tgt.name ? `${src.name} itself` : src.stack.kind === 'host' ? `${src.name} and ${tgt.name} share ${src.stack.host.name}'s network stack` : `${src.name} and ${tgt.name} share one network stack`;
+      const w = new Walk(dp, tgt, protocol, quiet);
+      const about = quiet ? '' : src.name === tgt.name ? `${src.name} itself` : src.stack.kind === 'host' ? `${src.name} and ${tgt.name} share ${src.stack.host.name}'s network stack` : `${src.name} and ${tgt.name} share one network stack`;
       return w.run(() => w.loopback(src.name, tgt.name, port === null ? null : port, about));
     }
     if (src.stack.kind === 'none' || tgt.stack.kind === 'none') {
@@ -132,7 +135,7 @@ export class ReachEngine implements Reachability {
     const attempts = this.attempts(src, tgt, port, protocol);
     let best: WalkResult | undefined;
     for (const a of attempts) {
-      const r = this.walkOne(src, tgt, a, protocol);
+      const r = this.walkOne(src, tgt, a, protocol, quiet);
       if (r.disposition === 'ACCEPTED') return r;
       // ties: the attempt that got further (usually through a publish) tells more
       if (!best || RANK[r.disposition] > RANK[best.disposition] || (RANK[r.disposition] === RANK[best.disposition] && r.hops.length > best.hops.length)) best = r;
@@ -141,8 +144,9 @@ export class ReachEngine implements Reachability {
     return { disposition: 'NO_ROUTE', hops: [{ node: src.name, device: '-', action: 'DROP', detail: `${tgt.name} has no address ${src.name} could use` }], via: [] };
   }
 
-  private walkOne(src: Source, tgt: Target, a: AttemptX, protocol: Protocol): WalkResult {
-    const w = new Walk(this.dataplane, tgt, protocol);
+  private walkOne(src: Source, tgt: Target, a: AttemptX, protocol: Protocol, quiet: boolean): WalkResult {
+    const w = new Walk(this.dataplane, tgt, protocol, quiet);
+    if (quiet && (a.foreign || a.notPublished || a.loopbackOnly)) return { disposition: a.foreign ? 'NO_ROUTE' : a.notPublished ? 'NOT_PUBLISHED' : 'LOOPBACK_ONLY', hops: [], via: [] };
     if (a.foreign) {
       // R13: a plain bridge's addresses exist only on its own host
       const at = a.foreign;

@@ -85,16 +85,23 @@ export class Walk {
     private readonly dp: DataPlane,
     private readonly target: Target,
     private readonly protocol: Protocol,
+    /** no hops, only the disposition (the matrix) */
+    private readonly quiet = false,
   ) {}
 
-  private hop(node: string, device: string, action: HopAction, detail: string, span?: Span, rule?: string): void {
-    const h: { node: string; device: string; action: HopAction; detail: string; span?: Span; rule?: string } = { node, device, action, detail };
+  private hop(node: string, device: string, action: HopAction, detail: () => string, span?: Span, rule?: string): void {
+    if (this.quiet) return;
+    const h: { node: string; device: string; action: HopAction; detail: string; span?: Span; rule?: string } = { node, device, action, detail: detail() };
     if (span) h.span = span;
     if (rule) h.rule = rule;
     this.hops.push(h);
   }
 
-  private drop(node: string, device: string, disposition: Disposition, detail: string, span?: Span, rule?: string): never {
+  private note(f: () => string): void {
+    if (!this.quiet) this.via.push(f());
+  }
+
+  private drop(node: string, device: string, disposition: Disposition, detail: () => string, span?: Span, rule?: string): never {
     this.hop(node, device, 'DROP', detail, span, rule);
     throw new Stop(disposition, span);
   }
@@ -126,15 +133,15 @@ export class Walk {
 
   /** Loopback inside one shared network stack (R8, R7). */
   loopback(srcName: string, node: string, port: number | null, about: string): void {
-    this.hop(srcName, 'lo', 'SEND', `127.0.0.1 -> ${this.ep(LOOPBACK, port)}${port === null ? '' : `/${this.protocol}`} (${about})`);
-    this.via.push('loopback');
+    this.hop(srcName, 'lo', 'SEND', () => `127.0.0.1 -> ${this.ep(LOOPBACK, port)}${port === null ? '' : `/${this.protocol}`} (${about})`);
+    this.note(() => 'loopback');
     this.deliverListener(node, 'lo', port);
   }
 
   /** A bridged container sends. */
   fromContainer(srcName: string, root: Container, dst: Ip, dport: number | null): void {
     const atts = root.attachments.filter((a) => a.ip !== undefined);
-    if (atts.length === 0) this.drop(srcName, 'eth0', 'NO_NETWORK', `${root.name} has no address on any network`, root.nameSpan);
+    if (atts.length === 0) this.drop(srcName, 'eth0', 'NO_NETWORK', () => `${root.name} has no address on any network`, root.nameSpan);
     const primary = primaryAttachment(root);
     // on-link first (the connected route of each interface), else the default route
     let att: Attachment | undefined;
@@ -148,36 +155,40 @@ export class Walk {
       const vm = this.vlanMismatch(root, dst);
       if (vm) {
         const a = atts.find((x) => x.segment.overlay === vm.segment.overlay)!;
-        this.hop(srcName, containerIface(a), 'SEND', `${formatIp(a.ip!)} -> ${this.ep(dst, dport)} on ${a.segment.overlay!.name} vlan ${a.segment.vlan ?? 'untagged'}`);
-        this.drop(h.name, `vlan ${a.segment.vlan ?? 'untagged'}`, 'VLAN_MISMATCH', `${formatIp(dst)} is ${vm.container.name} on vlan ${vm.segment.vlan ?? 'untagged'}; ${root.name} is on vlan ${a.segment.vlan ?? 'untagged'}: ovs keeps tenant vlans apart`, vm.prop?.span ?? vm.container.nameSpan);
+        this.hop(srcName, containerIface(a), 'SEND', () => `${formatIp(a.ip!)} -> ${this.ep(dst, dport)} on ${a.segment.overlay!.name} vlan ${a.segment.vlan ?? 'untagged'}`);
+        this.drop(h.name, `vlan ${a.segment.vlan ?? 'untagged'}`, 'VLAN_MISMATCH', () => `${formatIp(dst)} is ${vm.container.name} on vlan ${vm.segment.vlan ?? 'untagged'}; ${root.name} is on vlan ${a.segment.vlan ?? 'untagged'}: ovs keeps tenant vlans apart`, vm.prop?.span ?? vm.container.nameSpan);
       }
-      if (!primary || primary.ip === undefined) this.drop(srcName, 'eth0', 'NO_ROUTE', `${root.name} has no default route`, root.nameSpan);
+      if (!primary || primary.ip === undefined) this.drop(srcName, 'eth0', 'NO_ROUTE', () => `${root.name} has no default route`, root.nameSpan);
       const seg = primary.segment;
+      const pip = primary.ip;
       if (!seg.bridge || seg.gateway === undefined) {
-        this.hop(srcName, containerIface(primary), 'SEND', `${formatIp(primary.ip)} -> ${this.ep(dst, dport)}`);
-        this.drop(srcName, containerIface(primary), 'NO_ROUTE', `no route to ${formatIp(dst)}: ${root.name}'s default network ${seg.overlay?.name ?? seg.id} has no gateway out of the overlay`, primary.prop?.span ?? root.nameSpan);
+        this.hop(srcName, containerIface(primary), 'SEND', () => `${formatIp(pip)} -> ${this.ep(dst, dport)}`);
+        this.drop(srcName, containerIface(primary), 'NO_ROUTE', () => `no route to ${formatIp(dst)}: ${root.name}'s default network ${seg.overlay?.name ?? seg.id} has no gateway out of the overlay`, primary.prop?.span ?? root.nameSpan);
       }
       const src = primary.ip;
-      const dev = bridgeDevice(seg.bridge);
-      this.hop(srcName, containerIface(primary), 'SEND', `${this.pk({ src, dst, protocol: this.protocol, dport })} via ${formatIp(seg.gateway)} (default route, network ${seg.bridge.networkName})`, primary.prop?.span);
-      this.hop(h.name, dev, 'BRIDGE', `${vethName(primary)} -> ${dev} (gateway ${formatIp(seg.gateway)})`, seg.bridge.nameSpan);
+      const br = seg.bridge;
+      const gw = seg.gateway;
+      const dev = bridgeDevice(br);
+      this.hop(srcName, containerIface(primary), 'SEND', () => `${this.pk({ src, dst, protocol: this.protocol, dport })} via ${formatIp(gw)} (default route, network ${br.networkName})`, primary.prop?.span);
+      this.hop(h.name, dev, 'BRIDGE', () => `${vethName(primary)} -> ${dev} (gateway ${formatIp(gw)})`, br.nameSpan);
       this.hostReceive(h, dev, { src, dst, protocol: this.protocol, dport }, srcName);
       return;
     }
     const src = att.ip!;
     const seg = att.segment;
     const pkt: Packet = { src, dst, protocol: this.protocol, dport };
-    this.hop(srcName, containerIface(att), 'SEND', `${this.pk(pkt)} on-link ${seg.subnet ? formatCidr(seg.subnet) : ''} (${seg.bridge ? `network ${seg.bridge.networkName} on ${bridgeDevice(seg.bridge)}` : `overlay ${seg.overlay?.name ?? '?'}${seg.vlan !== undefined ? ` vlan ${seg.vlan}` : ''}`})`.replace('  ', ' '), att.prop?.span);
+    this.hop(srcName, containerIface(att), 'SEND', () => `${this.pk(pkt)} on-link ${seg.subnet ? formatCidr(seg.subnet) : ''} (${seg.bridge ? `network ${seg.bridge.networkName} on ${bridgeDevice(seg.bridge)}` : `overlay ${seg.overlay?.name ?? '?'}${seg.vlan !== undefined ? ` vlan ${seg.vlan}` : ''}`})`.replace('  ', ' '), att.prop?.span);
     if (seg.bridge) {
-      const dev = bridgeDevice(seg.bridge);
+      const br = seg.bridge;
+      const dev = bridgeDevice(br);
       if (dst === seg.gateway) {
-        this.hop(h.name, dev, 'BRIDGE', `${vethName(att)} -> ${dev} (the host's address on the bridge)`, seg.bridge.nameSpan);
+        this.hop(h.name, dev, 'BRIDGE', () => `${vethName(att)} -> ${dev} (the host's address on the bridge)`, seg.bridge.nameSpan);
         this.hostReceive(h, dev, pkt, srcName);
         return;
       }
       const ta = this.dp.bySegment.get(seg)?.get(dst);
-      if (!ta) this.drop(h.name, dev, 'NO_ROUTE', `ARP for ${formatIp(dst)} on ${dev} gets no answer: no container of ${h.name}'s ${seg.bridge.name} has that address`, seg.bridge.nameSpan);
-      this.hop(h.name, dev, 'BRIDGE', `${vethName(att)} -> ${vethName(ta)}`, seg.bridge.nameSpan);
+      if (!ta) this.drop(h.name, dev, 'NO_ROUTE', () => `ARP for ${formatIp(dst)} on ${dev} gets no answer: no container of ${h.name}'s ${br.name} has that address`, br.nameSpan);
+      this.hop(h.name, dev, 'BRIDGE', () => `${vethName(att)} -> ${vethName(ta)}`, seg.bridge.nameSpan);
       // br_netfilter: bridged frames traverse the FORWARD chain (-i br -o br)
       const fr = evalForward(this.plane(h), { ...pkt, in: dev, out: dev });
       this.filterVerdict(h, dev, fr.verdict, fr.rule, `br_netfilter, ${dev} -> ${dev}`);
@@ -187,10 +198,10 @@ export class Walk {
     // weave / docker overlay / ovs vlan: one L2 segment across hosts
     const ta = this.dp.bySegment.get(seg)?.get(dst);
     const segName = `${seg.overlay?.name ?? '?'}${seg.vlan !== undefined ? ` vlan ${seg.vlan}` : ''}`;
-    if (!ta) this.drop(h.name, segName, 'NO_ROUTE', `ARP for ${formatIp(dst)} on ${segName} gets no answer`, seg.overlay?.nameSpan);
+    if (!ta) this.drop(h.name, segName, 'NO_ROUTE', () => `ARP for ${formatIp(dst)} on ${segName} gets no answer`, seg.overlay?.nameSpan);
     const th = ta.container.host;
     if (th !== h) this.tunnel(h, th, segName, `${seg.overlay?.driver ?? 'overlay'}${seg.overlay?.backend ? ` ${seg.overlay.backend}` : ''}`, seg.overlay?.nameSpan);
-    else this.hop(h.name, segName, 'BRIDGE', `${vethName(att)} -> ${vethName(ta)} (${segName})`, seg.overlay?.nameSpan);
+    else this.hop(h.name, segName, 'BRIDGE', () => `${vethName(att)} -> ${vethName(ta)} (${segName})`, seg.overlay?.nameSpan);
     this.deliverAttachment(ta, pkt);
   }
 
@@ -216,7 +227,7 @@ export class Walk {
       const outRule = plane.nat.OUTPUT?.[0];
       const applies = dst !== LOOPBACK || !h.userlandProxy;
       const pkt: Packet = { src: dst === LOOPBACK ? LOOPBACK : dst, dst, protocol: this.protocol, dport };
-      this.hop(srcName, dst === LOOPBACK ? 'lo' : plane.local.get(dst)!.name, 'SEND', `${this.pk(pkt)} (local address of ${h.name})`);
+      this.hop(srcName, dst === LOOPBACK ? 'lo' : plane.local.get(dst)!.name, 'SEND', () => `${this.pk(pkt)} (local address of ${h.name})`);
       if (applies) {
         const r = evalNatDocker(plane, pkt);
         if (r?.dnatTo) {
@@ -237,7 +248,7 @@ export class Walk {
     if (!route) this.noRoute(h, dst);
     const src = fixedSrc !== undefined && fixedSrc !== LOOPBACK ? fixedSrc : this.routeSrc(plane, route);
     const pkt: Packet = { src, dst, protocol: this.protocol, dport };
-    this.hop(srcName, route.dev || '-', 'SEND', `${this.pk(pkt)} via ${route.text}`, route.span);
+    this.hop(srcName, route.dev || '-', 'SEND', () => `${this.pk(pkt)} via ${route.text}`, route.span);
     this.transmit(h, route, pkt);
   }
 
@@ -256,10 +267,10 @@ export class Walk {
   fromInternet(dst: Ip, dport: number | null): void {
     const pkt: Packet = { src: INTERNET_IP, dst, protocol: this.protocol, dport };
     const ha = dst === INTERNET_IP ? undefined : this.dp.hostAddress.get(dst);
-    this.hop('internet', '-', 'SEND', this.pk(pkt));
-    if (!ha) this.drop('internet', '-', 'NO_ROUTE', `${formatIp(dst)} is not routable from the internet`);
+    this.hop('internet', '-', 'SEND', () => this.pk(pkt));
+    if (!ha) this.drop('internet', '-', 'NO_ROUTE', () => `${formatIp(dst)} is not routable from the internet`);
     if (ha.underlay?.uplink !== 'public')
-      this.drop('internet', '-', 'NO_UPLINK', `${formatIp(dst)} (${ha.host.name}) is on ${ha.underlay ? `${ha.underlay.name}, which is not \`uplink public\`` : 'no underlay'}: the internet cannot reach it`, ha.underlay?.decl.span ?? ha.span);
+      this.drop('internet', '-', 'NO_UPLINK', () => `${formatIp(dst)} (${ha.host.name}) is on ${ha.underlay ? `${ha.underlay.name}, which is not \`uplink public\`` : 'no underlay'}: the internet cannot reach it`, ha.underlay?.decl.span ?? ha.span);
     const dev = this.plane(ha.host).local.get(dst)!.name;
     this.hostReceive(ha.host, dev, pkt, 'internet');
   }
@@ -268,7 +279,7 @@ export class Walk {
 
   /** A packet arrives at host `h` on device `inDev`. */
   private hostReceive(h: Host, inDev: string, pkt: Packet, _from: string): void {
-    if (++this.depth > 24) this.drop(h.name, inDev, 'NO_ROUTE', 'routing loop');
+    if (++this.depth > 24) this.drop(h.name, inDev, 'NO_ROUTE', () => 'routing loop');
     const plane = this.plane(h);
     if (plane.local.has(pkt.dst)) {
       const p = { ...pkt, in: inDev };
@@ -285,8 +296,8 @@ export class Walk {
   }
 
   private dnatHop(h: Host, chain: string, pkt: Packet, r: Rule, _jump: Rule | undefined, dev?: string): void {
-    this.hop(h.name, dev ?? '-', 'DNAT', `DNAT ${this.ep(pkt.dst, pkt.dport)} -> ${formatIp(r.dnatTo!.ip)}:${r.dnatTo!.port}`, r.span, `nat ${chain} -> ${r.text}`);
-    this.via.push(`dnat:${formatIp(pkt.dst)}:${pkt.dport}`);
+    this.hop(h.name, dev ?? '-', 'DNAT', () => `DNAT ${this.ep(pkt.dst, pkt.dport)} -> ${formatIp(r.dnatTo!.ip)}:${r.dnatTo!.port}`, r.span, `nat ${chain} -> ${r.text}`);
+    this.note(() => `dnat:${formatIp(pkt.dst)}:${pkt.dport}`);
   }
 
   /** Delivery to a local address of `h` (INPUT): a host service, or docker-proxy. */
@@ -299,18 +310,18 @@ export class Walk {
     }
     if (pkt.dport !== null) {
       const px = findProxy(plane, pkt.dst === LOOPBACK ? LOOPBACK : pkt.dst, pkt.dport, pkt.protocol);
-      if (px?.to) {
-        const why = skip ? `nat ${skip.text}: no DNAT; ` : '';
-        this.hop(h.name, inDev, 'PROXY', `docker-proxy ${px.ip !== undefined ? formatIp(px.ip) : '0.0.0.0'}:${px.port} -> ${formatIp(px.to.ip)}:${px.to.port}${skip ? ` (nat ${skip.text}: no DNAT)` : ''}`, px.publish.span, `${why}${px.text}`);
-        this.via.push(`proxy:${formatIp(pkt.dst)}:${pkt.dport}`);
+      const to = px?.to;
+      if (px && to) {
+        this.hop(h.name, inDev, 'PROXY', () => `docker-proxy ${px.ip !== undefined ? formatIp(px.ip) : '0.0.0.0'}:${px.port} -> ${formatIp(to.ip)}:${to.port}${skip ? ` (nat ${skip.text}: no DNAT)` : ''}`, px.publish.span, px.text);
+        this.note(() => `proxy:${formatIp(pkt.dst)}:${pkt.dport}`);
         const ta = px.publish.container;
         const pa = primaryAttachment(ta);
         const gw = pa?.segment.gateway;
-        this.fromHostRouted(h.name, h, px.to.ip, px.to.port, gw);
+        this.fromHostRouted(h.name, h, to.ip, to.port, gw);
         return;
       }
     }
-    this.drop(h.name, inDev, 'NOT_LISTENING', `${this.ep(pkt.dst, pkt.dport)}/${pkt.protocol} on ${h.name}: nothing listens there (connection refused)`, h.nameSpan);
+    this.drop(h.name, inDev, 'NOT_LISTENING', () => `${this.ep(pkt.dst, pkt.dport)}/${pkt.protocol} on ${h.name}: nothing listens there (connection refused)`, h.nameSpan);
   }
 
   /** Routing decision and FORWARD for a packet not addressed to `h`. */
@@ -318,7 +329,7 @@ export class Walk {
     const plane = this.plane(h);
     const route = this.route(plane, pkt.dst);
     if (!route) this.noRoute(h, pkt.dst);
-    if (route.kind === 'host-gw' && !route.dev) this.drop(h.name, '-', 'UNDERLAY_PARTITION', `host-gw route ${route.text}`, route.span);
+    if (route.kind === 'host-gw' && !route.dev) this.drop(h.name, '-', 'UNDERLAY_PARTITION', () => `host-gw route ${route.text}`, route.span);
     const p = { ...pkt, in: inDev, out: route.dev };
     const fr = evalForward(plane, p);
     this.filterVerdict(h, inDev, fr.verdict, fr.rule, `${inDev} -> ${route.dev}`);
@@ -326,8 +337,8 @@ export class Walk {
     const m = evalPostrouting(plane, p);
     if (m) {
       const nsrc = this.routeSrc(plane, route);
-      this.hop(h.name, route.dev, 'SNAT', `MASQUERADE ${formatIp(pkt.src)} -> ${formatIp(nsrc)} (${m.text})`, m.span, m.text);
-      this.via.push('snat');
+      this.hop(h.name, route.dev, 'SNAT', () => `MASQUERADE ${formatIp(pkt.src)} -> ${formatIp(nsrc)} (${m.text})`, m.span, m.text);
+      this.note(() => 'snat');
       out = { ...pkt, src: nsrc };
     }
     this.transmit(h, route, out);
@@ -335,23 +346,23 @@ export class Walk {
 
   private filterVerdict(h: Host, dev: string, verdict: 'ACCEPT' | 'DROP', rule: Rule | undefined, what: string): void {
     if (verdict === 'ACCEPT') {
-      this.hop(h.name, dev, 'FORWARD', `${rule?.text ?? 'ACCEPT'} (${what})`, rule?.span, rule?.text);
-      if (rule?.purpose === 'flannel') this.via.push('flannel-accept');
-      if (rule?.purpose === 'link') this.via.push('link');
-      if (rule?.purpose === 'icc') this.via.push('icc');
+      this.hop(h.name, dev, 'FORWARD', () => `${rule?.text ?? 'ACCEPT'} (${what})`, rule?.span, rule?.text);
+      if (rule?.purpose === 'flannel') this.note(() => 'flannel-accept');
+      if (rule?.purpose === 'link') this.note(() => 'link');
+      if (rule?.purpose === 'icc') this.note(() => 'icc');
       return;
     }
-    if (!rule) this.drop(h.name, dev, 'DENIED_FORWARD', `-P FORWARD DROP: no rule accepts it (${what})`, undefined, ':FORWARD DROP');
+    if (!rule) this.drop(h.name, dev, 'DENIED_FORWARD', () => `-P FORWARD DROP: no rule accepts it (${what})`, undefined, ':FORWARD DROP');
     const disp: Disposition = rule.purpose === 'icc' ? 'DENIED_ICC' : rule.purpose === 'isolation' ? 'DENIED_ISOLATION' : 'DENIED_FORWARD';
-    this.drop(h.name, dev, disp, `${rule.text} (${what})`, rule.span, rule.text);
+    this.drop(h.name, dev, disp, () => `${rule.text} (${what})`, rule.span, rule.text);
   }
 
   private noRoute(h: Host, dst: Ip): never {
     const t = this.target;
-    if (t.stack.kind === 'internet') this.drop(h.name, '-', 'NO_UPLINK', `${h.name} has no default route: none of its underlays has an uplink`, h.nameSpan);
+    if (t.stack.kind === 'internet') this.drop(h.name, '-', 'NO_UPLINK', () => `${h.name} has no default route: none of its underlays has an uplink`, h.nameSpan);
     const ha = this.dp.hostAddress.get(dst);
-    if (ha) this.drop(h.name, '-', ha.underlay?.uplink === 'public' ? 'NO_UPLINK' : 'UNDERLAY_PARTITION', `no route to ${formatIp(dst)} (${ha.host.name}): ${h.name} shares no underlay with it${ha.underlay?.uplink === 'public' ? ' and has no uplink' : ''}`, ha.span);
-    this.drop(h.name, '-', 'NO_ROUTE', `${h.name} has no route to ${formatIp(dst)}`, h.nameSpan);
+    if (ha) this.drop(h.name, '-', ha.underlay?.uplink === 'public' ? 'NO_UPLINK' : 'UNDERLAY_PARTITION', () => `no route to ${formatIp(dst)} (${ha.host.name}): ${h.name} shares no underlay with it${ha.underlay?.uplink === 'public' ? ' and has no uplink' : ''}`, ha.span);
+    this.drop(h.name, '-', 'NO_ROUTE', () => `${h.name} has no route to ${formatIp(dst)}`, h.nameSpan);
   }
 
   /** Hands a routed packet to the route's device. */
@@ -359,19 +370,20 @@ export class Walk {
     const plane = this.plane(h);
     if (route.kind === 'connected') {
       const iface = plane.ifaceByName.get(route.dev);
-      if (iface?.kind === 'bridge' && iface.bridge) {
-        const seg = iface.bridge.segment;
+      const br = iface?.bridge;
+      if (iface?.kind === 'bridge' && br) {
+        const seg = br.segment;
         const ta = this.dp.bySegment.get(seg)?.get(pkt.dst);
-        if (!ta) this.drop(h.name, route.dev, 'NO_ROUTE', `ARP for ${formatIp(pkt.dst)} on ${route.dev} gets no answer: no container of ${h.name}'s ${iface.bridge.name} has that address`, iface.bridge.nameSpan);
-        this.hop(h.name, route.dev, 'BRIDGE', `${route.dev} -> ${vethName(ta)}`, iface.bridge.nameSpan, route.text);
+        if (!ta) this.drop(h.name, route.dev, 'NO_ROUTE', () => `ARP for ${formatIp(pkt.dst)} on ${route.dev} gets no answer: no container of ${h.name}'s ${br.name} has that address`, br.nameSpan);
+        this.hop(h.name, route.dev, 'BRIDGE', () => `${route.dev} -> ${vethName(ta)}`, br.nameSpan, route.text);
         this.deliverAttachment(ta, pkt);
         return;
       }
       // an underlay: another host answers ARP for the address, or nobody does
       const ha = this.dp.hostAddress.get(pkt.dst);
-      if (!ha || ha.underlay !== iface?.underlay || ha.host === h) this.drop(h.name, route.dev, 'NO_ROUTE', `ARP for ${formatIp(pkt.dst)} on ${route.dev} gets no answer`, route.span);
+      if (!ha || ha.underlay !== iface?.underlay || ha.host === h) this.drop(h.name, route.dev, 'NO_ROUTE', () => `ARP for ${formatIp(pkt.dst)} on ${route.dev} gets no answer`, route.span);
       this.crossCheck(h, ha.host, pkt, route.dev);
-      this.hop(h.name, route.dev, 'FORWARD', `out ${route.dev} to ${ha.host.name} (${route.text})`, route.span, route.text);
+      this.hop(h.name, route.dev, 'FORWARD', () => `out ${route.dev} to ${ha.host.name} (${route.text})`, route.span, route.text);
       this.hostReceive(ha.host, this.plane(ha.host).local.get(pkt.dst)!.name, pkt, h.name);
       return;
     }
@@ -379,7 +391,7 @@ export class Walk {
       const o = route.overlay!;
       let owner = route.owner;
       if (!owner) owner = o.leases.find((b) => b.subnet && cidrContains(b.subnet, pkt.dst))?.host;
-      if (!owner || owner === h) this.drop(h.name, route.dev, 'NO_ROUTE', `no flannel lease of ${o.name} holds ${formatIp(pkt.dst)}`, o.nameSpan);
+      if (!owner || owner === h) this.drop(h.name, route.dev, 'NO_ROUTE', () => `no flannel lease of ${o.name} holds ${formatIp(pkt.dst)}`, o.nameSpan);
       if (!this.srcRoutableBack(h, owner, pkt.src)) this.noMasq(h, route.dev, pkt);
       const backend = o.backend === 'udp' ? 'udp' : 'vxlan';
       this.tunnel(h, owner, route.dev, `flannel ${backend}`, o.nameSpan);
@@ -391,8 +403,8 @@ export class Walk {
       const owner = route.owner!;
       if (!this.srcRoutableBack(h, owner, pkt.src)) this.noMasq(h, route.dev, pkt);
       const rIface = this.plane(owner).interfaces.find((i) => i.kind === 'underlay' && i.underlay === route.underlay);
-      this.hop(h.name, route.dev, 'FORWARD', `host-gw: ${route.text}`, route.span, route.text);
-      this.via.push(`host-gw:${owner.name}`);
+      this.hop(h.name, route.dev, 'FORWARD', () => `host-gw: ${route.text}`, route.span, route.text);
+      this.note(() => `host-gw:${owner.name}`);
       this.hostReceive(owner, rIface?.name ?? 'eth0', pkt, h.name);
       return;
     }
@@ -400,22 +412,22 @@ export class Walk {
     const t = this.target;
     if (t.stack.kind === 'internet' && pkt.dst === INTERNET_IP) {
       if (!plane.local.has(pkt.src)) this.noMasq(h, route.dev, pkt);
-      this.hop(h.name, route.dev, 'FORWARD', `out the uplink: ${route.text}`, route.span, route.text);
-      this.via.push('uplink');
-      this.hop('internet', '-', 'DELIVER', `${this.ep(pkt.dst, pkt.dport)} on the internet`);
+      this.hop(h.name, route.dev, 'FORWARD', () => `out the uplink: ${route.text}`, route.span, route.text);
+      this.note(() => 'uplink');
+      this.hop('internet', '-', 'DELIVER', () => `${this.ep(pkt.dst, pkt.dport)} on the internet`);
       return;
     }
     const ha = this.dp.hostAddress.get(pkt.dst);
     if (ha && ha.host !== h) {
       if (ha.underlay?.uplink !== 'public')
-        this.drop(h.name, route.dev, 'UNDERLAY_PARTITION', `${formatIp(pkt.dst)} (${ha.host.name}) is on ${ha.underlay?.name ?? 'no underlay'}, which ${h.name} is not on and which is not public`, ha.span);
+        this.drop(h.name, route.dev, 'UNDERLAY_PARTITION', () => `${formatIp(pkt.dst)} (${ha.host.name}) is on ${ha.underlay?.name ?? 'no underlay'}, which ${h.name} is not on and which is not public`, ha.span);
       if (!plane.local.has(pkt.src)) this.noMasq(h, route.dev, pkt);
-      this.hop(h.name, route.dev, 'FORWARD', `through the internet: ${route.text}`, route.span, route.text);
-      this.via.push('internet');
+      this.hop(h.name, route.dev, 'FORWARD', () => `through the internet: ${route.text}`, route.span, route.text);
+      this.note(() => 'internet');
       this.hostReceive(ha.host, this.plane(ha.host).local.get(pkt.dst)!.name, pkt, h.name);
       return;
     }
-    this.drop(h.name, route.dev, 'NO_ROUTE', `${formatIp(pkt.dst)} is not routable beyond ${h.name} (container addresses of another host are private)`, route.span);
+    this.drop(h.name, route.dev, 'NO_ROUTE', () => `${formatIp(pkt.dst)} is not routable beyond ${h.name} (container addresses of another host are private)`, route.span);
   }
 
   /** Crossing the underlay to another host: can its replies find the source? (R12) */
@@ -443,7 +455,7 @@ export class Walk {
       h.name,
       dev,
       'NO_MASQUERADE',
-      `source ${formatIp(pkt.src)} leaves ${h.name} unmasqueraded${srcBridge ? ` (masquerade false on ${bridgeDevice(srcBridge)})` : ''}: replies have no way back to it`,
+      () => `source ${formatIp(pkt.src)} leaves ${h.name} unmasqueraded${srcBridge ? ` (masquerade false on ${bridgeDevice(srcBridge)})` : ''}: replies have no way back to it`,
       span,
     );
   }
@@ -451,10 +463,10 @@ export class Walk {
   /** An encapsulated crossing between two hosts' underlay addresses. */
   private tunnel(a: Host, b: Host, dev: string, what: string, span?: Span): void {
     const pair = underlayPath(a, b);
-    if (!pair) this.drop(a.name, dev, 'UNDERLAY_PARTITION', `${what} tunnel ${a.name} -> ${b.name}: the hosts share no underlay and are not both public`, span);
-    this.hop(a.name, dev, 'ENCAP', `${what} ${formatIp(pair[0])} -> ${formatIp(pair[1])}`, span);
-    this.hop(b.name, dev, 'DECAP', `${what} from ${a.name}`, span);
-    this.via.push(`tunnel:${what}`);
+    if (!pair) this.drop(a.name, dev, 'UNDERLAY_PARTITION', () => `${what} tunnel ${a.name} -> ${b.name}: the hosts share no underlay and are not both public`, span);
+    this.hop(a.name, dev, 'ENCAP', () => `${what} ${formatIp(pair[0])} -> ${formatIp(pair[1])}`, span);
+    this.hop(b.name, dev, 'DECAP', () => `${what} from ${a.name}`, span);
+    this.note(() => `tunnel:${what}`);
   }
 
   // ------------------------------------------------------------- delivery
@@ -464,7 +476,7 @@ export class Walk {
     const c = ta.container;
     const node = t.container && t.stack.kind === 'bridged' && t.stack.root === c ? t.container.name : c.name;
     if (!(t.stack.kind === 'bridged' && t.stack.root === c)) {
-      this.drop(c.name, containerIface(ta), 'NOT_LISTENING', `${formatIp(pkt.dst)} is ${c.name}, not ${t.name}`, c.nameSpan);
+      this.drop(c.name, containerIface(ta), 'NOT_LISTENING', () => `${formatIp(pkt.dst)} is ${c.name}, not ${t.name}`, c.nameSpan);
     }
     this.deliverListener(node, containerIface(ta), pkt.dport, pkt.dst);
   }
@@ -474,12 +486,12 @@ export class Walk {
     const t = this.target;
     const where = at !== undefined ? `${formatIp(at)}` : '127.0.0.1';
     if (port === null) {
-      this.hop(node, dev, 'DELIVER', `${where} (IP level)`);
+      this.hop(node, dev, 'DELIVER', () => `${where} (IP level)`);
       return;
     }
     const l = listener(t, port, this.protocol);
-    if (!l) this.drop(node, dev, 'NOT_LISTENING', `${where}:${port}/${this.protocol}: ${t.name} does not listen there (connection refused)`, t.container?.nameSpan ?? t.host?.nameSpan);
-    this.hop(node, dev, 'DELIVER', `${where}:${port}/${this.protocol} (${l.what})`, l.span);
+    if (!l) this.drop(node, dev, 'NOT_LISTENING', () => `${where}:${port}/${this.protocol}: ${t.name} does not listen there (connection refused)`, t.container?.nameSpan ?? t.host?.nameSpan);
+    this.hop(node, dev, 'DELIVER', () => `${where}:${port}/${this.protocol} (${l.what})`, l.span);
   }
 }
 

@@ -41,7 +41,7 @@ export interface PreviewNode {
   readonly extent?: Range;
 }
 
-export type PreviewEdgeKind = 'veth' | 'gateway' | 'lease' | 'tunnel' | 'underlay' | 'uplink' | 'link' | 'shared-stack' | 'host-mode';
+export type PreviewEdgeKind = 'veth' | 'gateway' | 'lease' | 'tunnel' | 'host-route' | 'underlay' | 'uplink' | 'link' | 'shared-stack' | 'host-mode';
 
 export interface PreviewEdge {
   readonly id: string;
@@ -201,6 +201,8 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
       const kind = [o.driver ?? '?', o.backend].filter(Boolean).join(' ');
       addNode(withRange({ id, kind: 'tunnel', label: o.name, details: device ? [kind, device] : [kind], parent: hostId, hopKeys: keys, flags: [`driver-${o.driver ?? 'unknown'}`] }, range(o.nameSpan)));
       addEdge('tunnel', id, `overlay:${o.name}`, o.backend ?? o.driver);
+      // flannel's device is an interface of the host: the host (and its other bridges) route the overlay through it
+      if (o.driver === 'flannel') addEdge('host-route', stackId, id, undefined, undefined, device ? [`${h.name}/${device}`] : undefined);
     }
 
     for (const c of h.containers) addContainer(c, h);
