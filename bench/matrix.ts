@@ -39,7 +39,7 @@ export function generateCluster(containers: number, perHost = 200): string {
     for (let i = 0; i < perHost && n < containers; i++, n++) {
       const lines = [`  container c${n} {`];
       const k = i % 10;
-      if (k === 0) lines.push('    network host', `    expose ${9100 + (i % 5)}/tcp`);
+      if (k === 0) lines.push('    network host', `    expose ${9100 + i}/tcp`);
       else if (k === 1) lines.push('    network front', '    expose 8080/tcp');
       else if (k === 2) lines.push('    network back', '    network front', '    expose 5432/tcp');
       else if (k === 3) lines.push('    network back', '    expose 6379/tcp');
@@ -85,4 +85,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();
