@@ -33,5 +33,6 @@ export const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   unreachable: 'An expect or link that does not hold: the target is not reachable.',
   'unexpectedly-reachable': 'An expect -/-> that does not hold: a path gets through.',
   unused: 'A declared bridge, overlay or underlay that nothing uses.',
+  'invalid-value': 'A number the kernel or a daemon refuses: mtu outside 68-65535, vlan outside 1-4094, an impossible flannel subnet-length.',
   'internal-error': 'A phase of cnet itself failed (a bug in cnet).',
 };

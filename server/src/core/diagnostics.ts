@@ -33,6 +33,8 @@ export const DIAGNOSTIC_CODES = {
   unreachable: 'error',
   'unexpectedly-reachable': 'error',
   unused: 'hint',
+  /** extension: a number the kernel or a daemon would refuse (mtu, vlan id, subnet-length) */
+  'invalid-value': 'error',
   /** extension: a phase of cnet itself threw (a bug); reported instead of crashing */
   'internal-error': 'error',
 } as const satisfies Record<string, Severity>;

@@ -111,6 +111,18 @@ host h {
     assert.equal(ds.filter((d) => REACH.has(d.code)).length, 0);
   });
 
+  it('a host declared twice: its containers still get walked (duplicate-name only, no internal error)', () => {
+    const text = `host h { }\nhost h {\n  container api { link cache }\n  container cache { expose 6379 }\n}\nexpect api -> cache : 6379\nexpect internet -/-> api\n`;
+    const a = analyze(text);
+    assert.deepEqual(
+      a.diagnostics.map((d) => d.code),
+      ['duplicate-name'],
+    );
+    const m = a.engine.matrix();
+    assert.deepEqual(m.endpoints, ['api', 'cache', 'internet']);
+    assert.equal(m.reachable[0]![1], true);
+  });
+
   describe('examples/broken', () => {
     const dir = path.join(repoRoot(), 'examples/broken');
     const mine = fs.readdirSync(dir).filter((f) => /^(unreachable|unexpectedly-reachable).*\.cnet$/.test(f));

@@ -31,12 +31,12 @@ export const leaseMismatch: Check = {
         firstLease.set(o, b);
         const subProp = b.decl.props.find((p) => p.kind === 'subnet');
         if (!subProp) {
-          out.push(diag('lease-mismatch', ovSpan, `${b.name} on ${h.name} holds a ${o.name} lease but declares no subnet; write the /${o.subnetLength} flanneld leased to ${h.name}`));
+          out.push(diag('lease-mismatch', ovSpan, `${b.name} on ${h.name} holds a ${o.name} lease but declares no subnet; write the ${o.subnetLength !== undefined ? `/${o.subnetLength} ` : ''}subnet flanneld leased to ${h.name}`));
           continue;
         }
         if (!b.subnet || subProp.kind !== 'subnet') continue; // invalid literal: reported as invalid-address
         const span = subProp.prefix.span;
-        const related = [{ span: o.decl.props.find((p) => p.kind === 'subnet')?.span ?? o.nameSpan, message: `overlay ${o.name}${o.subnet ? `: ${formatCidr(o.subnet)}, leases of /${o.subnetLength}` : ''}` }];
+        const related = [{ span: o.decl.props.find((p) => p.kind === 'subnet')?.span ?? o.nameSpan, message: `overlay ${o.name}${o.subnet ? `: ${formatCidr(o.subnet)}${o.subnetLength !== undefined ? `, leases of /${o.subnetLength}` : ''}` : ''}` }];
         if (o.subnet && !cidrCovers(o.subnet, b.subnet)) {
           out.push(diag('lease-mismatch', span, `${formatCidr(b.subnet)} on ${b.name} (${h.name}) is not inside ${o.name}'s subnet ${formatCidr(o.subnet)}; flanneld leases only from it`, { related }));
         } else if (o.subnetLength !== undefined && b.subnet.length !== o.subnetLength) {

@@ -16,10 +16,12 @@ import { links } from './links';
 import { hostGwNeedsL2, mtuExceedsPath, underlayPartition } from './overlays';
 import { duplicateProperty, keywordValues } from './properties';
 import { unused } from './unused';
+import { invalidValue } from './values';
 
 export const CHECKS: readonly Check[] = [
   duplicateProperty,
   keywordValues,
+  invalidValue,
   ...addressChecks,
   subnetOverlap,
   leaseMismatch,

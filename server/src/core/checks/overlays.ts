@@ -69,6 +69,7 @@ export const mtuExceedsPath: Check = {
         const path = hu.mtu - oh.bytes;
         if (b.mtu <= path) continue;
         const bm = b.decl.props.find((p) => p.kind === 'mtu');
+        if (bm?.kind === 'mtu' && bm.value.value !== b.mtu) continue; // an invalid mtu: invalid-value says so
         const span = bm?.kind === 'mtu' ? bm.value.span : b.nameSpan;
         out.push(
           diag('mtu-exceeds-path', span, `mtu ${b.mtu}${bm ? '' : ' (the default)'} on ${b.name} exceeds the path MTU ${path} (underlay ${hu.name} ${hu.mtu} − ${oh.name} ${oh.bytes}); set mtu ${path} on ${b.name} (${b.host.name})`, {

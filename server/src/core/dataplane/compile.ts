@@ -110,7 +110,11 @@ function flannelBackend(o: Overlay): 'udp' | 'vxlan' | 'host-gw' {
   return o.backend === 'udp' || o.backend === 'host-gw' ? o.backend : 'vxlan';
 }
 
-export function compile(topology: { hosts: readonly Host[]; segments: readonly Segment[]; overlays: readonly Overlay[] }): DataPlane {
+export function compile(topology: { hosts: readonly Host[]; containers: readonly Container[]; segments: readonly Segment[]; overlays: readonly Overlay[] }): DataPlane {
+  // A host declared under a duplicate name is not in `hosts` (it cannot be
+  // named), but its containers exist and their packets need its plane.
+  const allHosts = new Set<Host>(topology.hosts);
+  for (const c of topology.containers) allHosts.add(c.host);
   const bySegment = new Map<Segment, Map<Ip, Attachment>>();
   for (const seg of topology.segments) {
     const m = new Map<Ip, Attachment>();
@@ -118,11 +122,11 @@ export function compile(topology: { hosts: readonly Host[]; segments: readonly S
     bySegment.set(seg, m);
   }
   const hostAddress = new Map<Ip, HostAddress>();
-  for (const h of topology.hosts) for (const a of h.addresses) if (!hostAddress.has(a.ip)) hostAddress.set(a.ip, a);
+  for (const h of allHosts) for (const a of h.addresses) if (!hostAddress.has(a.ip)) hostAddress.set(a.ip, a);
 
   // flannel: which hosts hold a lease of which overlay
   const leasesOf = new Map<Overlay, { host: Host; bridge: Bridge }[]>();
-  for (const h of topology.hosts)
+  for (const h of allHosts)
     for (const b of h.bridges) {
       const o = b.overlay;
       if (!o || o.driver !== 'flannel' || !b.subnet) continue;
@@ -132,7 +136,7 @@ export function compile(topology: { hosts: readonly Host[]; segments: readonly S
     }
 
   const hosts = new Map<Host, HostPlane>();
-  for (const h of topology.hosts) hosts.set(h, compileHost(h, leasesOf));
+  for (const h of allHosts) hosts.set(h, compileHost(h, leasesOf));
   return { hosts, bySegment, hostAddress };
 }
 

@@ -250,7 +250,7 @@ class Builder {
       ...optional('subnet', subnet),
       ...(subnetDefaulted ? { subnetDefaulted } : {}),
       ...(driver === 'flannel'
-        ? { subnetLength: lenProp && Number.isInteger(lenProp.value.value) && lenProp.value.value >= 0 && lenProp.value.value <= 32 ? lenProp.value.value : FLANNEL_DEFAULT_SUBNET_LENGTH }
+        ? optional('subnetLength', flannelSubnetLength(lenProp?.value.value, subnet))
         : {}),
       ...optional('backend', backend),
       ...optional('mtu', mtu && validMtu(mtu.value.value) ? mtu.value.value : undefined),
@@ -724,6 +724,19 @@ function first<P extends { kind: string }, K extends P['kind']>(props: readonly 
 /** `{ [key]: value }` when value is defined, else `{}` (keeps optional fields absent) */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/**
+ * flanneld's SubnetLen (pkg/subnet/config.go): a written value counts when
+ * flanneld would take it (at most 30, at least the network's prefix + 2);
+ * unwritten, /24, or the network's prefix + 2 for a network smaller than a
+ * /22. Undefined: flanneld would refuse the config (invalid-value says so).
+ */
+export function flannelSubnetLength(written: number | undefined, network: Cidr | undefined): number | undefined {
+  const min = network ? network.length + 2 : 0;
+  if (written !== undefined) return Number.isInteger(written) && written <= 30 && written >= min ? written : undefined;
+  if (!network || network.length <= 22) return FLANNEL_DEFAULT_SUBNET_LENGTH;
+  return network.length <= 28 ? network.length + 2 : undefined;
 }
 
 function validMtu(n: number): boolean {
