@@ -103,6 +103,15 @@ describe('syntax: error recovery', () => {
     assert.equal(doc.decls[1]?.kind, 'expect');
   });
 
+  it('a declaration with no block at all costs one error: the next lines belong to the outer body', () => {
+    const text = 'underlay lan 192.168.10.0/24\nhost h {\n  address 192.168.10.2 on lan\n  container a\n  container b { expose 80 }\n  container c\n}\nexpect a -> b\n';
+    const doc = parse(text);
+    assert.deepEqual(errorTexts(doc), ['192.168.10.0/24', 'a', 'c']);
+    for (const e of doc.errors) assert.match(e.message, /expected `\{` to open the (underlay|container) block/);
+    assert.deepEqual(containersOf(doc, 'h'), ['a', 'b', 'c']);
+    assert.equal(doc.decls[2]?.kind, 'expect');
+  });
+
   it('a missing name costs one error', () => {
     const text = 'underlay { mtu 1 }\nunderlay lan 10.0.0.0/24 {}\nhost {\n  container c {}\n}\n';
     const doc = parse(text);

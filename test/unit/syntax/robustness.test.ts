@@ -127,4 +127,15 @@ describe('syntax: robustness', () => {
       assertSpansInside(doc, `${JSON.stringify(text.slice(0, 12))}…: `);
     }
   });
+
+  it('a runaway nest of braces is one error and hides nothing around it', () => {
+    const text = `host h {\n  container y { expose 80 }\n${'{'.repeat(1200)}\n${'}'.repeat(1200)}\n}\nhost g {\n  container x { expose 80 }\n}\nexpect x -> y\n`;
+    const doc = parse(text);
+    assertSpansInside(doc, 'nest: ');
+    assert.ok(!doc.errors.some((e) => /internal/.test(e.message)), doc.errors.map((e) => e.message).join('\n'));
+    assert.ok(doc.errors.some((e) => /nested more than \d+ deep/.test(e.message)));
+    const hosts = doc.decls.filter((d) => d.kind === 'host').map((d) => (d.kind === 'host' ? `${d.name?.text}:${d.containers.map((c) => c.name?.text).join(',')}` : ''));
+    assert.deepEqual(hosts, ['h:y', 'g:x']);
+    assert.equal(doc.decls.at(-1)?.kind, 'expect');
+  });
 });

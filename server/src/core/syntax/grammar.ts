@@ -179,10 +179,15 @@ export class CnetParser extends CstParser {
    * clashes with the declaration's own CONSUME/SUBRULE calls.
    */
   private block(ctx: Ctx, stmt: () => CstNode, owner: string): void {
-    this.consume(9, T.LCurly, { ERR_MSG: `expected \`{\` to open the ${owner} block` });
+    const open = this.consume(9, T.LCurly, { ERR_MSG: `expected \`{\` to open the ${owner} block` });
     const stop = bodyStop[ctx]!;
+    // No `{` (recovery inserted one): when the next statement belongs to this
+    // body, the body follows and only the `{` was forgotten; when it belongs
+    // to an outer body (or a `}` or the end follows), the declaration has no
+    // body at all and ends here: no missing `}` for a block never opened.
+    const opened = open.isInsertedInRecovery !== true || this.bodyFollows(stop);
     this.many(9, {
-      GATE: () => !stop.has(this.LA(1).tokenType),
+      GATE: () => opened && !stop.has(this.LA(1).tokenType),
       DEF: () => {
         this.or(9, {
           IGNORE_AMBIGUITIES: true,
@@ -201,7 +206,15 @@ export class CnetParser extends CstParser {
         });
       },
     });
-    this.consume(7, T.RCurly, { ERR_MSG: `${MISSING_RCURLY} ${owner} block` });
+    if (opened) this.consume(7, T.RCurly, { ERR_MSG: `${MISSING_RCURLY} ${owner} block` });
+  }
+
+  private bodyFollows(stop: ReadonlySet<TokenType>): boolean {
+    for (let k = 1; ; k++) {
+      const t = this.LA(k);
+      if (tokenMatcher(t, T.Sep)) continue;
+      return t.tokenType !== EOF && t.tokenType !== T.RCurly && !stop.has(t.tokenType);
+    }
   }
 
   /**

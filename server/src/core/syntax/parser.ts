@@ -20,6 +20,39 @@ function parser(): CnetParser {
   return (shared ??= new CnetParser());
 }
 
+/**
+ * The grammar nests blocks three deep (host → bridge/container); a skipped
+ * junk `{ … }` recurses once per level. Anything nested deeper than this is
+ * cut out of the parser's input as one error, so a runaway region (a paste
+ * of a thousand `{`) cannot exhaust the stack and hide the rest of the file.
+ */
+export const MAX_BLOCK_DEPTH = 32;
+
+function flattenDeepBlocks(tokens: IToken[], errors: SyntaxError[]): IToken[] {
+  let depth = 0;
+  let cut = -1; // index of the `{` that went too deep
+  const out: IToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.tokenType === T.LCurly) depth++;
+    else if (t.tokenType === T.RCurly && depth > 0) depth--;
+    if (cut >= 0) {
+      if (depth <= MAX_BLOCK_DEPTH) {
+        errors.push({ message: `blocks nested more than ${MAX_BLOCK_DEPTH} deep: skipped up to the matching \`}\``, span: tokenSpan(tokens[cut]!) });
+        cut = -1;
+      }
+      continue;
+    }
+    if (depth > MAX_BLOCK_DEPTH) {
+      cut = i;
+      continue;
+    }
+    out.push(t);
+  }
+  if (cut >= 0) errors.push({ message: `blocks nested more than ${MAX_BLOCK_DEPTH} deep and never closed`, span: tokenSpan(tokens[cut]!) });
+  return out;
+}
+
 /** Parses a `.cnet` text. Never throws: errors are in `Document.errors`. */
 export function parse(text: string): Document {
   let decls: Decl[] = [];
@@ -40,7 +73,7 @@ export function parse(text: string): Document {
     }
 
     const p = parser();
-    p.arm(lexed.tokens);
+    p.arm(flattenDeepBlocks(lexed.tokens, lexErrors));
     const cst = p.document();
     const builder = new AstBuilder();
     decls = builder.document(cst);
