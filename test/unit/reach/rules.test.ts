@@ -184,6 +184,37 @@ host core-01 {
       expectHops(v, [['SEND', '127.0.0.1'], 'DELIVER']);
       expectVerdict(a, 'agent', 'internet', undefined, 'ACCEPTED');
     });
+    it('R6: a host target is reached on its published ports too: docker-proxy from its bridges, DNAT from other hosts, OUTPUT DNAT from itself', () => {
+      const b = load(`underlay lan 192.168.10.0/24 {
+  uplink nat
+}
+host h1 {
+  address 192.168.10.11 on lan
+  bridge ub {
+    subnet 172.20.0.0/16
+    icc false
+  }
+  container web { expose 80/tcp; publish 8080:80/tcp }
+  container admin { expose 81/tcp; publish 127.0.0.1:8181:81/tcp }
+  container c { network ub }
+  container agent { network host }
+}
+host h2 {
+  address 192.168.10.12 on lan
+  userland-proxy false
+  container app { expose 80/tcp; publish 9090:80/tcp }
+  container tool { network host }
+}
+`);
+      expectHops(expectVerdict(b, 'c', 'h1', 8080, 'ACCEPTED'), ['SEND', 'BRIDGE', 'PROXY', 'SEND', 'BRIDGE', ['DELIVER', 'published by h1']]);
+      expectHops(expectVerdict(b, 'h2', 'h1', 8080, 'ACCEPTED'), ['SEND', 'FORWARD', 'DNAT', 'FORWARD', 'BRIDGE', 'DELIVER']);
+      expectVerdict(b, 'h1', 'h1', 8080, 'ACCEPTED');
+      expectVerdict(b, 'agent', 'h1', 8181, 'ACCEPTED');
+      expectVerdict(b, 'h2', 'h1', 8181, 'NOT_LISTENING');
+      expectVerdict(b, 'tool', 'h2', 9090, 'ACCEPTED');
+      expectVerdict(b, 'h1', 'h2', 9090, 'ACCEPTED');
+      expectVerdict(b, 'c', 'h1', 8081, 'NOT_LISTENING');
+    });
   });
 
   describe('R8: shared network stacks', () => {
@@ -234,6 +265,25 @@ host core-01 {
       expectVerdict(a, 'web', 'batch', undefined, 'NO_NETWORK');
       expectVerdict(a, 'batch', 'internet', undefined, 'NO_NETWORK');
       expectVerdict(a, 'batch', 'batch', undefined, 'ACCEPTED');
+    });
+
+    it('but its container: members share its loopback (R8 inside a none stack), and still reach nothing else', () => {
+      const b = load(`${LAN}
+host core-01 {
+  address 192.168.10.11 on lan
+  container batch { network none; expose 9000/tcp }
+  container sidecar { network container:batch; expose 9100/tcp }
+  container web { expose 80/tcp }
+}
+`);
+      const v = expectVerdict(b, 'sidecar', 'batch', 9000, 'ACCEPTED');
+      assert.equal(v.hops[0]!.device, 'lo');
+      expectVerdict(b, 'batch', 'sidecar', undefined, 'ACCEPTED');
+      expectVerdict(b, 'sidecar', 'web', undefined, 'NO_NETWORK');
+      expectVerdict(b, 'web', 'sidecar', undefined, 'NO_NETWORK');
+      const m = b.engine.matrix();
+      assert.deepEqual(m.endpoints, ['batch', 'sidecar', 'web', 'internet']);
+      assert.deepEqual(m.reachable.map((r) => r.map((x) => (x ? 1 : 0)).join('')), ['1100', '1100', '0011', '0001']);
     });
   });
 
@@ -511,6 +561,25 @@ host h3 {
     it('R16: ovs members reach each other iff same vlan', () => {
       expectVerdict(a, 't10', 't10b', 80, 'ACCEPTED');
       expectVerdict(a, 't10', 't20', 80, 'VLAN_MISMATCH');
+    });
+    it('R16: a vlan mismatch is named as such whatever the sender\'s routes say (one subnet for every vlan; addresses repeated per vlan; untagged)', () => {
+      const b = load(`overlay ten {
+  driver ovs
+  backend vxlan
+  subnet 10.20.0.0/16
+}
+host h1 {
+  container a { network ten vlan 10 ip 10.20.0.5; expose 80/tcp }
+  container b { network ten vlan 20 ip 10.20.0.6; expose 80/tcp }
+  container c { network ten vlan 30; expose 80/tcp }
+  container d { network ten vlan 40; expose 80/tcp }
+  container u { network ten; expose 80/tcp }
+}
+`);
+      expectVerdict(b, 'a', 'b', 80, 'VLAN_MISMATCH');
+      expectVerdict(b, 'c', 'd', 80, 'VLAN_MISMATCH');
+      expectVerdict(b, 'u', 'a', 80, 'VLAN_MISMATCH');
+      expectVerdict(b, 'a', 'u', 80, 'VLAN_MISMATCH');
     });
   });
 

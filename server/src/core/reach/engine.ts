@@ -13,7 +13,7 @@ import type { Disposition, Verdict } from '../explain/trace';
 import type { Matrix, PortQuery, Reachability } from './api';
 import { compile } from '../dataplane/compile';
 import { LOOPBACK, type DataPlane } from '../dataplane/types';
-import { INTERNET_IP, sameStack, stackOfContainer, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
+import { INTERNET_IP, listener, sameStack, stackOfContainer, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
 import { computeMatrix } from './matrix';
 import { summarize } from './summary';
 
@@ -122,7 +122,7 @@ export class ReachEngine implements Reachability {
   reachPort(src: Source, tgt: Target, port: number | null, protocol: Protocol, quiet = false): WalkResult {
     const dp = this.dataplane;
     // the same endpoint, or one shared network stack (R8, R7)
-    if (src.name === tgt.name || (src.stack.kind !== 'none' && tgt.stack.kind !== 'none' && sameStack(src.stack, tgt.stack))) {
+    if ((src.name === tgt.name || sameStack(src.stack, tgt.stack)) && !viaOwnPublish(tgt, port, protocol)) {
       const w = new Walk(dp, tgt, protocol, quiet);
       const about = quiet ? '' : src.name === tgt.name ? `${src.name} itself` : src.stack.kind === 'host' ? `${src.name} and ${tgt.name} share ${src.stack.host.name}'s network stack` : `${src.name} and ${tgt.name} share one network stack`;
       return w.run(() => w.loopback(src.name, tgt.name, port === null ? null : port, about));
@@ -202,7 +202,7 @@ export class ReachEngine implements Reachability {
       const h = t.host;
       const addrs = localAddresses(h, srcHost === h);
       for (const ip of addrs) out.push({ dst: ip, dport: port });
-      if (out.length === 0) out.push({ dst: LOOPBACK, dport: port });
+      if (out.length === 0 || (hostLocal === h && viaOwnPublish(tgt, port, protocol))) out.push({ dst: LOOPBACK, dport: port });
       return out;
     }
     if (t.kind !== 'bridged') return out;
@@ -242,4 +242,14 @@ function localAddresses(h: Host, fromSameHost: boolean): Ip[] {
   const out: Ip[] = h.addresses.map((a) => a.ip);
   if (fromSameHost) for (const b of h.bridges) if (b.gateway !== undefined && !out.includes(b.gateway)) out.push(b.gateway);
   return out;
+}
+
+/**
+ * A host target asked on a port only one of its publishes serves (R6): the
+ * walk must go through the host's nat and docker-proxy, not stop at loopback.
+ */
+function viaOwnPublish(tgt: Target, port: number | null, protocol: Protocol): boolean {
+  if (port === null || tgt.stack.kind !== 'host' || listener(tgt, port, protocol)) return false;
+  const h = tgt.stack.host;
+  return h.containers.some((c) => c.mode.kind === 'bridged' && c.publishes.some((p) => p.hostPort === port && p.protocol === protocol));
 }

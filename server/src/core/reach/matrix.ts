@@ -58,11 +58,11 @@ export function classKey(c: Container, individual: ReadonlySet<Container>, shape
   return `b|${where}|${atts}|${ports}|${pubs}`;
 }
 
-/** The stack a container's packets start from: itself, or its `container:` root. */
+/** The container owning the network namespace a container's packets start from: itself, or its `container:` root. */
 function stackRoot(c: Container): Container | undefined {
-  if (c.mode.kind !== 'container') return c.mode.kind === 'bridged' ? c : undefined;
+  if (c.mode.kind !== 'container') return c.mode.kind === 'bridged' || c.mode.kind === 'none' ? c : undefined;
   const r = c.mode.root;
-  return r && r.mode.kind === 'bridged' ? r : undefined;
+  return r && (r.mode.kind === 'bridged' || r.mode.kind === 'none') ? r : undefined;
 }
 
 /** Containers whose matrix cells cannot be shared with anyone else's. */

@@ -31,24 +31,27 @@ export type Stack =
   | { readonly kind: 'bridged'; readonly root: Container }
   | { readonly kind: 'host'; readonly host: Host }
   | { readonly kind: 'internet' }
-  | { readonly kind: 'none'; readonly why: string; readonly span?: Span };
+  /** `root`: the `network none` container owning this loopback-only stack (its `container:` members share it) */
+  | { readonly kind: 'none'; readonly why: string; readonly span?: Span; readonly root?: Container };
 
 export function stackOfContainer(c: Container): Stack {
   const m = c.mode;
   if (m.kind === 'bridged') return { kind: 'bridged', root: c };
   if (m.kind === 'host') return { kind: 'host', host: c.host };
-  if (m.kind === 'none') return { kind: 'none', why: `${c.name} has network none`, span: c.nameSpan };
+  if (m.kind === 'none') return { kind: 'none', why: `${c.name} has network none`, span: c.nameSpan, root: c };
   const root = m.root;
   if (!root || root === c) return { kind: 'none', why: `${c.name}'s network container: chain does not resolve`, span: c.nameSpan };
   if (root.mode.kind === 'container') return { kind: 'none', why: `${c.name}'s network container: chain does not resolve`, span: c.nameSpan };
   const s = stackOfContainer(root);
-  if (s.kind === 'none') return { kind: 'none', why: `${c.name} shares the stack of ${root.name}, which has no network`, span: c.nameSpan };
+  if (s.kind === 'none') return { kind: 'none', why: `${c.name} shares the stack of ${root.name}, which has no network`, span: c.nameSpan, ...(s.root ? { root: s.root } : {}) };
   return s;
 }
 
+/** One network namespace: members reach each other over loopback (R8), even a `network none` one. */
 export function sameStack(a: Stack, b: Stack): boolean {
   if (a.kind === 'bridged' && b.kind === 'bridged') return a.root === b.root;
   if (a.kind === 'host' && b.kind === 'host') return a.host === b.host;
+  if (a.kind === 'none' && b.kind === 'none') return a.root !== undefined && a.root === b.root;
   return a.kind === 'internet' && b.kind === 'internet';
 }
 
@@ -81,6 +84,8 @@ export class Walk {
   readonly hops: Hop[] = [];
   readonly via: string[] = [];
   private depth = 0;
+  /** the host whose publish (DNAT or docker-proxy) carried the packet: a host target is reached through it (R6) */
+  private publishedBy: Host | undefined;
   constructor(
     private readonly dp: DataPlane,
     private readonly target: Target,
@@ -143,13 +148,21 @@ export class Walk {
     const atts = root.attachments.filter((a) => a.ip !== undefined);
     if (atts.length === 0) this.drop(srcName, 'eth0', 'NO_NETWORK', () => `${root.name} has no address on any network`, root.nameSpan);
     const primary = primaryAttachment(root);
+    const h = root.host;
+    // the target's address on a tenant vlan of an ovs overlay the sender is on, but in another vlan (R16):
+    // whatever the sender's routes say (one overlay subnet for all vlans, or addresses repeated per vlan), ovs keeps it apart
+    const vm = this.targetOnSiblingVlan(root, dst) ?? undefined;
+    if (vm) {
+      const a = atts.find((x) => x.segment.overlay === vm.segment.overlay)!;
+      this.hop(srcName, containerIface(a), 'SEND', () => `${formatIp(a.ip!)} -> ${this.ep(dst, dport)} on ${a.segment.overlay!.name} vlan ${a.segment.vlan ?? 'untagged'}`);
+      this.drop(h.name, `vlan ${a.segment.vlan ?? 'untagged'}`, 'VLAN_MISMATCH', () => `${formatIp(dst)} is ${vm.container.name} on vlan ${vm.segment.vlan ?? 'untagged'}; ${root.name} is on vlan ${a.segment.vlan ?? 'untagged'}: ovs keeps tenant vlans apart`, vm.prop?.span ?? vm.container.nameSpan);
+    }
     // on-link first (the connected route of each interface), else the default route
     let att: Attachment | undefined;
     for (const a of atts) {
       const sub = a.segment.subnet;
       if (sub && cidrContains(sub, dst) && (!att || a === primary) && !(dst === INTERNET_IP && this.target.stack.kind === 'internet')) att = a;
     }
-    const h = root.host;
     if (!att) {
       // an ovs sibling vlan holds the address? (R16)
       const vm = this.vlanMismatch(root, dst);
@@ -203,6 +216,17 @@ export class Walk {
     if (th !== h) this.tunnel(h, th, segName, `${seg.overlay?.driver ?? 'overlay'}${seg.overlay?.backend ? ` ${seg.overlay.backend}` : ''}`, seg.overlay?.nameSpan);
     else this.hop(h.name, segName, 'BRIDGE', () => `${vethName(att)} -> ${vethName(ta)} (${segName})`, seg.overlay?.nameSpan);
     this.deliverAttachment(ta, pkt);
+  }
+
+  /** The target container's attachment at `dst`, when it sits on an ovs vlan segment `root` is not on but shares an overlay with. */
+  private targetOnSiblingVlan(root: Container, dst: Ip): Attachment | undefined {
+    const t = this.target;
+    if (t.stack.kind !== 'bridged') return undefined;
+    const ta = t.stack.root.attachments.find((a) => a.ip === dst && a.segment.overlay?.driver === 'ovs');
+    if (!ta) return undefined;
+    const mine = root.attachments.filter((a) => a.segment.overlay === ta.segment.overlay);
+    if (mine.length === 0 || mine.some((a) => a.segment === ta.segment)) return undefined;
+    return ta;
   }
 
   private vlanMismatch(root: Container, dst: Ip): Attachment | undefined {
@@ -296,6 +320,7 @@ export class Walk {
   }
 
   private dnatHop(h: Host, chain: string, pkt: Packet, r: Rule, _jump: Rule | undefined, dev?: string): void {
+    this.publishedBy = h;
     this.hop(h.name, dev ?? '-', 'DNAT', () => `DNAT ${this.ep(pkt.dst, pkt.dport)} -> ${formatIp(r.dnatTo!.ip)}:${r.dnatTo!.port}`, r.span, `nat ${chain} -> ${r.text}`);
     this.note(() => `dnat:${formatIp(pkt.dst)}:${pkt.dport}`);
   }
@@ -304,7 +329,9 @@ export class Walk {
   private hostInput(h: Host, pkt: Packet, inDev: string, skip?: Rule): void {
     const plane = this.plane(h);
     const t = this.target;
-    if (t.stack.kind === 'host' && t.stack.host === h) {
+    // the target host's own services; failing those, a docker-proxy of its publishes (R6)
+    const toThisHost = t.stack.kind === 'host' && t.stack.host === h;
+    if (toThisHost && (pkt.dport === null || listener(t, pkt.dport, this.protocol) || !h.userlandProxy || !findProxy(plane, pkt.dst, pkt.dport, pkt.protocol)?.to)) {
       this.deliverListener(h.name, inDev, pkt.dport, pkt.dst);
       return;
     }
@@ -314,6 +341,7 @@ export class Walk {
       if (px && to) {
         this.hop(h.name, inDev, 'PROXY', () => `docker-proxy ${px.ip !== undefined ? formatIp(px.ip) : '0.0.0.0'}:${px.port} -> ${formatIp(to.ip)}:${to.port}${skip ? ` (nat ${skip.text}: no DNAT)` : ''}`, px.publish.span, px.text);
         this.note(() => `proxy:${formatIp(pkt.dst)}:${pkt.dport}`);
+        this.publishedBy = h;
         const ta = px.publish.container;
         const pa = primaryAttachment(ta);
         const gw = pa?.segment.gateway;
@@ -474,6 +502,13 @@ export class Walk {
   private deliverAttachment(ta: Attachment, pkt: Packet): void {
     const t = this.target;
     const c = ta.container;
+    if (t.stack.kind === 'host' && this.publishedBy === t.stack.host && pkt.dport !== null) {
+      // a host target reached on one of its published ports: the container behind the publish answers
+      const p = c.expose.find((x) => x.port === pkt.dport && x.protocol === this.protocol);
+      if (!p) this.drop(c.name, containerIface(ta), 'NOT_LISTENING', () => `${formatIp(pkt.dst)}:${pkt.dport}/${this.protocol}: ${c.name} does not listen there (connection refused)`, c.nameSpan);
+      this.hop(c.name, containerIface(ta), 'DELIVER', () => `${formatIp(pkt.dst)}:${pkt.dport}/${this.protocol} (${c.name} expose ${pkt.dport}/${this.protocol}, published by ${t.name})`, p.span);
+      return;
+    }
     const node = t.container && t.stack.kind === 'bridged' && t.stack.root === c ? t.container.name : c.name;
     if (!(t.stack.kind === 'bridged' && t.stack.root === c)) {
       this.drop(c.name, containerIface(ta), 'NOT_LISTENING', () => `${formatIp(pkt.dst)} is ${c.name}, not ${t.name}`, c.nameSpan);
