@@ -24,17 +24,12 @@ import {
   type RouteParams,
   type RouteResult,
 } from '../../../server/src/protocol/requests';
-import type { FromWebview, PreviewState, RouteQuery, ToWebview } from '../../../server/src/protocol/preview';
+import type { FromWebview, PreviewState, RouteQuery, ShowRouteArgs, ToWebview } from '../../../server/src/protocol/preview';
 import { previewHtml } from './html';
 
 export const VIEW_TYPE = 'cnet.preview';
 
-export interface ShowRouteArgs {
-  readonly uri: string;
-  readonly from: string;
-  readonly to: string;
-  readonly port?: string;
-}
+export type { ShowRouteArgs } from '../../../server/src/protocol/preview';
 
 type GraphMessage = Extract<ToWebview, { type: 'graph' }>;
 

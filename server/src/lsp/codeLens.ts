@@ -6,17 +6,12 @@
 import type { CodeLens, Command } from 'vscode-languageserver';
 import type { Expectation } from '../core/model/types';
 import type { Verdict } from '../core/explain/trace';
+import type { ShowRouteArgs } from '../protocol/preview';
 import { endpointName, type Snapshot } from './snapshot';
 
 /** Verdicts are computed eagerly for this many expects; later ones resolve when scrolled into view. */
 export const EAGER_LENSES = 200;
 
-export interface ShowRouteArgs {
-  readonly uri: string;
-  readonly from: string;
-  readonly to: string;
-  readonly port?: string;
-}
 
 export function codeLenses(snap: Snapshot): CodeLens[] {
   const out: CodeLens[] = [];

@@ -13,6 +13,11 @@ export interface RouteQuery {
   readonly port?: string;
 }
 
+/** Arguments of the `cnet.showRoute` command (code lens, hover link): open the preview on `uri` with this route lit. */
+export interface ShowRouteArgs extends RouteQuery {
+  readonly uri: string;
+}
+
 export interface PreviewSettings {
   /** largest number of containers the matrix view is drawn for (`cnet.preview.matrixLimit`) */
   readonly matrixLimit: number;
