@@ -84,6 +84,7 @@ describe('packaged .vsix', () => {
       'extension/syntaxes/cnet.tmLanguage.json',
       'extension/language-configuration.json',
       'extension/images/icon.png',
+      'extension/images/cnet-file.svg',
       'extension/LICENSE.txt',
     ];
     for (const r of required) assert.ok(names.includes(r), `${r} is not in the package:\n${names.join('\n')}`);
@@ -102,6 +103,7 @@ describe('packaged .vsix', () => {
       /^extension\/language-configuration\.json$/,
       /^extension\/syntaxes\/[^/]+\.tmLanguage\.json$/,
       /^extension\/images\/icon\.png$/,
+      /^extension\/images\/cnet-file\.svg$/,
       /^extension\/dist\/client\/extension\.js$/,
       /^extension\/dist\/server\.js$/,
       /^extension\/dist\/webview\/[^/]+\.(js|css)$/,
@@ -120,7 +122,10 @@ describe('packaged .vsix', () => {
   it('every file the manifest points at is inside', () => {
     const inner = JSON.parse(read(buf, entries.find((e) => e.name === 'extension/package.json')!));
     const refs: string[] = [inner.main, inner.icon];
-    for (const l of inner.contributes?.languages ?? []) if (l.configuration) refs.push(l.configuration);
+    for (const l of inner.contributes?.languages ?? []) {
+      if (l.configuration) refs.push(l.configuration);
+      if (l.icon) refs.push(l.icon.light, l.icon.dark);
+    }
     for (const g of inner.contributes?.grammars ?? []) refs.push(g.path);
     for (const r of refs) {
       assert.ok(typeof r === 'string', `a manifest reference is missing: ${JSON.stringify(refs)}`);

@@ -132,6 +132,12 @@ describe('lsp: features on cluster.cnet', function () {
       const lastHop = route.hops[route.hops.length - 1];
       assert.equal(lastHop.action, 'DROP');
       assert.ok(h.includes(lastHop.detail), `where it dies:\n${h}`);
+      // the summary's code spans stay code; the disposition is not backslash-escaped
+      assert.ok(!/\\`|DENIED\\_|NO\\_|NOT\\_/.test(h), h);
+      // a link that opens the preview on this route
+      const m = /\[Show route in preview\]\(command:cnet\.showRoute\?([^ )]+)/.exec(h);
+      assert.ok(m, h);
+      assert.deepEqual(JSON.parse(decodeURIComponent(m[1]!)), [{ uri: u, from: 'api', to: 'db', port: '5433/tcp' }]);
     });
 
     it('on a link: the link route', async () => {

@@ -12,6 +12,7 @@ import { pathAt } from './astPath';
 import { code, portsText, portText, verdictBadge } from './markdown';
 import { renderVerdictMarkdown } from '../core/explain/render';
 import type { Snapshot } from './snapshot';
+import type { ShowRouteArgs } from '../protocol/preview';
 
 /** Reachability summaries in a container hover stop after this many targets or this long. */
 export const HOVER_REACH_CAP = 100;
@@ -157,7 +158,8 @@ function segmentUsage(seg: Segment): string[] {
     for (const a of seg.attachments) if (a.ip !== undefined && cidrContains(subnet, a.ip)) taken.add(a.ip);
     if (seg.gateway !== undefined && cidrContains(subnet, seg.gateway)) taken.add(seg.gateway);
     const usable = hostCount(subnet);
-    out.push(`addresses: **${taken.size} used** (incl. gateway), **${Math.max(0, usable - taken.size)} free** of ${usable}`);
+    const gw = seg.gateway !== undefined && cidrContains(subnet, seg.gateway) ? ' (incl. gateway)' : '';
+    out.push(`addresses: **${taken.size} used**${gw}, **${Math.max(0, usable - taken.size)} free** of ${usable}`);
   }
   const members = seg.attachments;
   if (members.length === 0) out.push('members: none');
@@ -256,7 +258,8 @@ function expectHover(snap: Snapshot, e: ast.ExpectDecl): string | undefined {
   if ('error' in r) return `${code(title)}\n\nreachability failed: ${r.error}`;
   const v = r.verdict;
   const holds = e.negated ? !v.reachable : v.reachable;
-  return [`${code(title)} — ${holds ? '**holds** ✓' : '**fails** ✗'}`, '', renderVerdictMarkdown(v)].join('\n');
+  const portArg = port ? `${port.port}/${port.protocol}` : undefined;
+  return [`${code(title)} — ${holds ? '**holds** ✓' : '**fails** ✗'}`, '', renderVerdictMarkdown(v), showRouteLink(snap, v.from, v.to, portArg)].join('\n');
 }
 
 function linkHover(snap: Snapshot, c: ast.ContainerDecl, link: ast.LinkProp): string | undefined {
@@ -282,8 +285,18 @@ function linkHover(snap: Snapshot, c: ast.ContainerDecl, link: ast.LinkProp): st
   }
   // explain the first failure in full, else the first route
   const shown = verdicts.find((v) => !v.reachable) ?? verdicts[0]!;
-  out.push('', renderVerdictMarkdown(shown));
+  out.push('', renderVerdictMarkdown(shown), showRouteLink(snap, shown.from, shown.to, shown.port !== null ? `${shown.port}/${shown.protocol}` : undefined));
   return out.join('\n');
+}
+
+/**
+ * A command link that opens the preview with this route lit. Plain LSP
+ * Markdown is untrusted; the VS Code client marks hovers trusted for this
+ * one command only (other editors show it as a link that does nothing).
+ */
+export function showRouteLink(snap: Snapshot, from: string, to: string, port: string | undefined): string {
+  const args: ShowRouteArgs = { uri: snap.uri, from, to, ...(port ? { port } : {}) };
+  return `\n[Show route in preview](command:cnet.showRoute?${encodeURIComponent(JSON.stringify([args]))} "Open the cnet preview with this route lit")`;
 }
 
 function lookupContainer(snap: Snapshot, name: string): Container | undefined {

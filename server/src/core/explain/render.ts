@@ -31,6 +31,19 @@ function mdEscape(s: string): string {
   return s.replace(/([\\`*_{}[\]<>|])/g, '\\$1');
 }
 
+/**
+ * Prose that may carry `code spans` (the summaries do: "add `link db` to
+ * web"): the spans stay code, the rest is escaped. An underscore inside a
+ * word (DENIED_ICC, web_1) cannot start emphasis in CommonMark and is left
+ * alone, so the hover reads as written.
+ */
+export function mdProse(s: string): string {
+  return s
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/([\\*{}[\]<>|])/g, '\\$1').replace(/(^|[^A-Za-z0-9])_|_(?=[^A-Za-z0-9]|$)/g, (m) => m.replace('_', '\\_'))))
+    .join('');
+}
+
 function mdCode(s: string): string {
   const fence = s.includes('`') ? '``' : '`';
   return `${fence}${s}${fence}`;
@@ -39,9 +52,9 @@ function mdCode(s: string): string {
 /** Markdown for a hover: verdict, summary, and the hops as a table. */
 export function renderVerdictMarkdown(v: Verdict): string {
   const port = v.port !== null ? `:${v.port}/${v.protocol}` : '';
-  const mark = v.reachable ? '✅' : '⛔';
+  const mark = v.reachable ? '✓' : '✗';
   let out = `${mark} **${mdEscape(v.from)} → ${mdEscape(v.to)}${port}** — ${v.reachable ? 'reachable' : 'unreachable'} (\`${v.disposition}\`)\n\n`;
-  out += `${mdEscape(v.summary)}\n\n`;
+  out += `${mdProse(v.summary)}\n\n`;
   if (v.hops.length) {
     out += '| # | node | device | action | detail |\n|---|---|---|---|---|\n';
     v.hops.forEach((h, i) => {
