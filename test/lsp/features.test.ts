@@ -51,6 +51,22 @@ describe('lsp: features on cluster.cnet', function () {
       assert.equal(failing!.severity, 1);
     });
 
+    it('advise against a legacy link where a user bridge would do (Deprecated tag; editor only, not in the analysis)', async () => {
+      const u2 = uri('legacy');
+      const t = 'host h {\n  container web { link db }\n  container db { expose 5432/tcp }\n  bridge strict { subnet 172.30.0.0/24; icc false }\n}\n';
+      const ds = await c.openAndWait(u2, t, 1);
+      const legacy = ds.filter((d) => d.code === 'legacy-link');
+      assert.equal(legacy.length, 1, JSON.stringify(ds));
+      assert.equal(slice(t, legacy[0]!.range), 'link');
+      assert.deepEqual(legacy[0]!.tags, [2], 'DiagnosticTag.Deprecated');
+      assert.equal(legacy[0]!.severity, 4);
+      assert.ok(!analyze(t).diagnostics.some((d) => d.code === 'legacy-link'), 'the CLI contract stays spec §4');
+      // under icc false the link is what opens the port: no advice
+      const u3 = uri('legacy-icc');
+      const t3 = 'host h {\n  bridge docker0 { subnet 172.17.0.0/16; icc false }\n  container web { link db }\n  container db { expose 5432/tcp }\n}\n';
+      assert.ok(!(await c.openAndWait(u3, t3, 1)).some((d) => d.code === 'legacy-link'));
+    });
+
     it('carry relatedInformation pointing at the other declaration of a duplicate', async () => {
       const u2 = uri('dup');
       const t = 'host a {\n  container x { }\n  container x { }\n}\n';

@@ -4,7 +4,7 @@
  * §5 (0-based LSP ranges) and SARIF 2.1.0. Pure functions of their input.
  */
 import { LineIndex, type Range } from '../core/text';
-import { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode, type Severity } from '../core/diagnostics';
+import { DIAGNOSTIC_CODES, EDITOR_ONLY_CODES, type Diagnostic, type DiagnosticCode, type Severity } from '../core/diagnostics';
 import { RULE_DESCRIPTIONS } from './rules';
 import type { Style } from './style';
 
@@ -156,7 +156,7 @@ function sarifRegion(index: LineIndex, span: { start: number; end: number }): Sa
 }
 
 export function renderSarif(files: readonly CheckedFile[], unreadable: readonly string[], tool: ToolInfo): string {
-  const codes = Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[];
+  const codes = (Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[]).filter((c) => !EDITOR_ONLY_CODES.has(c));
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
   const rules = codes.map((code) => ({
     id: code,

@@ -34,5 +34,6 @@ export const RULE_DESCRIPTIONS: Record<DiagnosticCode, string> = {
   'unexpectedly-reachable': 'An expect -/-> that does not hold: a path gets through.',
   unused: 'A declared bridge, overlay or underlay that nothing uses.',
   'invalid-value': 'A number the kernel or a daemon refuses: mtu outside 68-65535, vlan outside 1-4094, an impossible flannel subnet-length.',
+  'legacy-link': 'Editor advice (not reported by the CLI): a legacy link on an icc-true default bridge, where a user-defined bridge would do.',
   'internal-error': 'A phase of cnet itself failed (a bug in cnet).',
 };

@@ -35,11 +35,16 @@ export const DIAGNOSTIC_CODES = {
   unused: 'hint',
   /** extension: a number the kernel or a daemon would refuse (mtu, vlan id, subnet-length) */
   'invalid-value': 'error',
+  /** extension, editor advice only (never in the CLI's output): a legacy link where a user bridge would do (tagged deprecated) */
+  'legacy-link': 'hint',
   /** extension: a phase of cnet itself threw (a bug); reported instead of crashing */
   'internal-error': 'error',
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Codes only the language server shows (advice, not part of the CLI's contract). */
+export const EDITOR_ONLY_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['legacy-link']);
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 export interface TextEdit {

@@ -8,6 +8,7 @@ import {
 import type { Diagnostic } from '../core/diagnostics';
 import type { PortQuery } from '../core/reach/api';
 import type { Snapshot } from './snapshot';
+import { advice } from '../core/checks/advice';
 
 const SEVERITY = {
   error: DiagnosticSeverity.Error,
@@ -37,8 +38,11 @@ export function toLspDiagnostic(snap: Snapshot, d: Diagnostic): LspDiagnostic {
   return out;
 }
 
+/** The analysis' diagnostics plus the editor-only advice (spec §4's codes stay the CLI's contract). */
 export function lspDiagnostics(snap: Snapshot): LspDiagnostic[] {
-  return snap.analysis.diagnostics.map((d) => toLspDiagnostic(snap, d));
+  const out = snap.analysis.diagnostics.map((d) => toLspDiagnostic(snap, d));
+  for (const d of advice(snap.topology)) out.push(toLspDiagnostic(snap, d));
+  return out;
 }
 
 /** `80`, `80/tcp`, `53/udp` → a port query; undefined when malformed or out of range. */
