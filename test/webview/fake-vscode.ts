@@ -51,6 +51,15 @@ export class Range {
   ) {}
 }
 
+export class MarkdownString {
+  isTrusted?: boolean | { readonly enabledCommands: readonly string[] };
+  constructor(public value = '') {}
+}
+
+export class Hover {
+  constructor(public contents: (MarkdownString | string)[]) {}
+}
+
 export interface FakePanel {
   viewType: string;
   title: string;
@@ -130,6 +139,12 @@ export const recorder = {
   shown: [] as { uri: string; viewColumn?: number; selection?: Range }[],
   saveDialogAnswer: undefined as Uri | undefined,
   written: [] as { uri: string; bytes: Uint8Array }[],
+  /** documents VS Code has open (`workspace.textDocuments`) */
+  textDocuments: [] as { uri: Uri }[],
+  /** what `workspace.openTextDocument` was asked to load */
+  opened: [] as string[],
+  /** uris that do not exist on disk: opening or stat'ing them fails */
+  missing: new Set<string>(),
   config: { matrixLimit: 400 } as Record<string, unknown>,
   activeTextEditor: undefined as FakeEditor | undefined,
   visibleTextEditors: [] as FakeEditor[],
@@ -154,6 +169,8 @@ export function editor(uri: string): FakeEditor {
 const vscode = {
   Uri,
   Range,
+  MarkdownString,
+  Hover,
   ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
   TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
   commands: {
@@ -198,11 +215,23 @@ const vscode = {
     onDidChangeConfiguration: recorder.onDidChangeConfiguration.event,
     onDidCloseTextDocument: recorder.onDidCloseTextDocument.event,
     getConfiguration: () => ({ get: <T>(k: string, d: T): T => (k in recorder.config ? (recorder.config[k] as T) : d) }),
+    get textDocuments() {
+      return recorder.textDocuments;
+    },
     async openTextDocument(uri: Uri) {
-      return { uri };
+      recorder.opened.push(uri.toString());
+      if (recorder.missing.has(uri.toString())) throw new Error(`cannot open ${uri.toString()}. Detail: Unable to read file '${uri.fsPath}' (Error: Unable to resolve nonexistent file '${uri.fsPath}')`);
+      const doc = { uri, languageId: 'cnet' };
+      if (!recorder.textDocuments.some((d) => d.uri.toString() === uri.toString())) recorder.textDocuments.push(doc);
+      return doc;
     },
     asRelativePath: (u: Uri) => u.path,
     fs: {
+      async stat(uri: Uri) {
+        // as VS Code's FileSystemError.FileNotFound: an Error whose code is 'FileNotFound'
+        if (recorder.missing.has(uri.toString())) throw Object.assign(new Error(`${uri.toString()} not found`), { code: 'FileNotFound' });
+        return { type: 1, size: 1, ctime: 0, mtime: 0 };
+      },
       async writeFile(uri: Uri, bytes: Uint8Array) {
         recorder.written.push({ uri: uri.toString(), bytes });
       },

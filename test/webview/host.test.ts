@@ -4,9 +4,10 @@
  * ready → graph handshake, stale graphs, routes, reveal, export, serializer,
  * cursor and editor following. Waits on posted messages, never on time.
  */
-import { recorder, editor, fakePanel, Uri, type FakePanel } from './fake-vscode';
+import { recorder, editor, fakePanel, Hover, MarkdownString, Uri, type FakePanel } from './fake-vscode';
 import * as assert from 'node:assert/strict';
 import { registerPreview } from '../../client/src/preview/index';
+import { middleware } from '../../client/src/middleware';
 import type { PreviewGraph } from '../../server/src/core/view/graph';
 import { fixture } from './harness';
 
@@ -47,12 +48,17 @@ describe('preview host side (fake vscode)', () => {
     recorder.panels.length = 0;
     recorder.shown.length = 0;
     recorder.written.length = 0;
+    recorder.opened.length = 0;
+    recorder.missing.clear();
     recorder.activeTextEditor = editor(DOC);
+    recorder.textDocuments = [recorder.activeTextEditor.document];
     recorder.visibleTextEditors = [recorder.activeTextEditor];
     recorder.config = { matrixLimit: 123 };
     graphs = [shop];
     lsp = fakeClient({
       'cnet/previewGraph': (p: { uri: string }) => {
+        // like the real server: a document VS Code has not opened (no didOpen) is unknown
+        if (!recorder.textDocuments.some((d) => d.uri.toString() === p.uri)) return null;
         const g = graphs.length > 1 ? graphs.shift()! : graphs[0]!;
         return g ? { ...g, uri: p.uri, version: 7 } : null;
       },
@@ -186,9 +192,27 @@ describe('preview host side (fake vscode)', () => {
     assert.equal(recorder.shown[0]!.viewColumn, 1);
     const s = recorder.shown[0]!.selection!;
     assert.deepEqual([s.startLine, s.startCharacter, s.endLine, s.endCharacter], [3, 4, 3, 7]);
-    // a malformed range is ignored
-    panel.webview.receive({ type: 'reveal', range: { start: 1 } });
-    panel.webview.receive({ type: 'reveal' });
+    // malformed ranges reveal nothing and break nothing: a valid reveal after them still works
+    const rejections: unknown[] = [];
+    const onRejection = (e: unknown): void => void rejections.push(e);
+    process.on('unhandledRejection', onRejection);
+    try {
+      panel.webview.receive({ type: 'reveal', range: { start: 1 } });
+      panel.webview.receive({ type: 'reveal' });
+      panel.webview.receive({ type: 'reveal', range: { start: { line: 'a', character: 0 }, end: { line: 1, character: 0 } } });
+      panel.webview.receive({ type: 'reveal', range: null });
+      panel.webview.receive(null);
+      panel.webview.receive({ type: 'reveal', range: { start: { line: 9, character: 0 }, end: { line: 9, character: 5 } } });
+      await waitFor(() => recorder.shown.length >= 2);
+      await settle();
+      assert.equal(recorder.shown.length, 2, `revealed: ${JSON.stringify(recorder.shown)}`);
+      const v = recorder.shown[1]!.selection!;
+      assert.deepEqual([v.startLine, v.startCharacter, v.endLine, v.endCharacter], [9, 0, 9, 5]);
+      assert.deepEqual(rejections, []);
+      assert.deepEqual(lsp.log, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
   });
 
   it('saves exports where the save dialog says: SVG as text, PNG decoded from base64', async () => {
@@ -222,6 +246,93 @@ describe('preview host side (fake vscode)', () => {
     assert.equal((await g).uri, 'file:///work/other.cnet');
   });
 
+  it('restores after a reload with no editor open: loads the saved document (so the server gets didOpen) and draws it', async () => {
+    recorder.activeTextEditor = undefined;
+    recorder.visibleTextEditors = [];
+    recorder.textDocuments = [];
+    const panel = fakePanel('cnet.preview');
+    await recorder.serializers.get('cnet.preview')!.deserializeWebviewPanel(panel, { uri: 'file:///work/other.cnet' });
+    const g = panel.webview.next((m) => m.type === 'graph' || m.type === 'empty');
+    panel.webview.receive({ type: 'ready' });
+    const m = await g;
+    assert.equal(m.type, 'graph', `got ${JSON.stringify(m)}`);
+    assert.equal(m.uri, 'file:///work/other.cnet');
+    assert.deepEqual(m.graph.nodes, shop.nodes);
+    assert.deepEqual(recorder.opened, ['file:///work/other.cnet']);
+    assert.equal(panel.title, 'Preview other.cnet');
+    // a route the page asks for (its saved route) goes to the same, now open, document
+    const r = panel.webview.next((x) => x.type === 'route');
+    panel.webview.receive({ type: 'requestRoute', query: { from: 'web', to: 'db' } });
+    assert.equal((await r).result.disposition, 'ACCEPTED');
+    assert.equal(recorder.opened.length, 1, 'an open document is not loaded again');
+  });
+
+  it('restores a preview of a file that no longer exists as an `empty` page saying so', async () => {
+    recorder.activeTextEditor = undefined;
+    recorder.visibleTextEditors = [];
+    recorder.textDocuments = [];
+    recorder.missing.add('file:///work/gone.cnet');
+    const panel = fakePanel('cnet.preview');
+    await recorder.serializers.get('cnet.preview')!.deserializeWebviewPanel(panel, { uri: 'file:///work/gone.cnet' });
+    const e = panel.webview.next((m) => m.type === 'empty' || m.type === 'graph');
+    panel.webview.receive({ type: 'ready' });
+    const m = await e;
+    assert.equal(m.type, 'empty');
+    assert.match(m.reason, /gone\.cnet no longer exists \(\/work\/gone\.cnet\)/);
+    assert.ok(!lsp.requests.some((r) => r.method === 'cnet/previewGraph'), 'no graph asked for a file that is gone');
+    // a route asked for it is answered with the same reason, as data
+    const r = panel.webview.next((x) => x.type === 'route');
+    panel.webview.receive({ type: 'requestRoute', query: { from: 'web', to: 'db' } });
+    assert.match((await r).result.error, /gone\.cnet no longer exists/);
+  });
+
+  it('restores with no saved document and no .cnet editor as an `empty` page with the reason', async () => {
+    recorder.activeTextEditor = undefined;
+    recorder.visibleTextEditors = [];
+    const panel = fakePanel('cnet.preview');
+    await recorder.serializers.get('cnet.preview')!.deserializeWebviewPanel(panel, undefined);
+    const e = panel.webview.next((m) => m.type === 'empty' || m.type === 'graph');
+    panel.webview.receive({ type: 'ready' });
+    const m = await e;
+    assert.equal(m.type, 'empty');
+    assert.match(m.reason, /No \.cnet file is open/);
+  });
+
+  it('opened with no .cnet editor visible, the page is told why it is empty, then draws the next .cnet editor', async () => {
+    recorder.activeTextEditor = { ...editor('file:///work/notes.txt'), document: { uri: Uri.parse('file:///work/notes.txt'), languageId: 'plaintext' } };
+    recorder.visibleTextEditors = [recorder.activeTextEditor];
+    await recorder.commands.get('cnet.openPreviewToSide')!();
+    const panel = recorder.panels[0]!;
+    const e = panel.webview.next((m) => m.type === 'empty' || m.type === 'graph');
+    panel.webview.receive({ type: 'ready' });
+    const m = await e;
+    assert.equal(m.type, 'empty');
+    assert.match(m.reason, /No \.cnet file is open/);
+    // running the command again (page already ready) says it again rather than leaving it blank
+    const again = panel.webview.next((x) => x.type === 'empty');
+    await recorder.commands.get('cnet.openPreviewToSide')!();
+    assert.match((await again).reason, /No \.cnet file is open/);
+    const g = panel.webview.next((x) => x.type === 'graph');
+    recorder.onDidChangeActiveTextEditor.fire(editor(DOC));
+    assert.equal((await g).uri, DOC);
+  });
+
+  it('cnet.showRoute for a document no editor shows loads it before asking for the route', async () => {
+    recorder.activeTextEditor = undefined;
+    recorder.visibleTextEditors = [];
+    recorder.textDocuments = [];
+    const other = 'file:///work/closed.cnet';
+    const done = recorder.commands.get('cnet.showRoute')!({ uri: other, from: 'web', to: 'db' }) as unknown;
+    const panel = recorder.panels[0]!;
+    const route = panel.webview.next((m) => m.type === 'route');
+    const graph = panel.webview.next((m) => m.type === 'graph' || m.type === 'empty');
+    panel.webview.receive({ type: 'ready' });
+    assert.equal((await graph).type, 'graph');
+    assert.equal((await route).result.disposition, 'ACCEPTED');
+    await done;
+    assert.deepEqual(recorder.opened, [other]);
+  });
+
   it('follows the active .cnet editor and forwards the cursor of the shown document', async () => {
     const panel = await openReady();
     const cursor = panel.webview.next((m) => m.type === 'cursor');
@@ -249,6 +360,23 @@ describe('preview host side (fake vscode)', () => {
     assert.match((await empty).reason, /shop\.cnet is not open/);
   });
 });
+
+describe('hover middleware', () => {
+  it('trusts the hover\'s Markdown for the cnet.showRoute command only', async () => {
+    const args = encodeURIComponent(JSON.stringify([{ uri: 'file:///w/shop.cnet', from: 'web', to: 'db', port: '5432/tcp' }]));
+    const md = new MarkdownString(`route…\n\n[Show route in preview](command:cnet.showRoute?${args})`);
+    const plain = 'a plain MarkedString';
+    const h = (await middleware.provideHover!({} as never, {} as never, {} as never, async () => new Hover([md, plain]) as never)) as unknown as Hover;
+    assert.deepEqual(md.isTrusted, { enabledCommands: ['cnet.showRoute'] });
+    assert.deepEqual(h.contents, [md, plain]);
+    assert.equal(await middleware.provideHover!({} as never, {} as never, {} as never, async () => null), null);
+  });
+});
+
+/** lets every pending promise and message handler run (a few event-loop turns); no timers */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
+}
 
 /** polls a condition on the event loop (each turn lets pending promises settle); no timers */
 async function waitFor(cond: () => boolean): Promise<void> {

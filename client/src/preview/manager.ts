@@ -83,7 +83,9 @@ export class PreviewManager implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'cnet Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
       this.adopt(panel);
     }
+    // without a document the page still hears why it is empty (on `ready`, or now if it already is)
     if (target) this.setDocument(target);
+    else if (!this.uri) this.scheduleRefresh(0);
   }
 
   async showRoute(args?: ShowRouteArgs): Promise<void> {
@@ -93,12 +95,18 @@ export class PreviewManager implements vscode.Disposable {
     await this.answerRoute({ from: args.from, to: args.to, ...(args.port ? { port: args.port } : {}) });
   }
 
+  /**
+   * The serializer's restore after a reload. No editor need show the
+   * document: `refresh` loads it from the saved uri (which makes the language
+   * client send didOpen), or tells the page why it cannot.
+   */
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     panel.webview.options = this.webviewOptions();
     this.adopt(panel);
     const saved = (state ?? {}) as PreviewState;
     const target = typeof saved.uri === 'string' ? saved.uri : activeCnetUri();
     if (target) this.setDocument(target);
+    else this.scheduleRefresh(0);
   }
 
   // -------------------------------------------------------------------------
@@ -168,8 +176,19 @@ export class PreviewManager implements vscode.Disposable {
 
   private async refresh(): Promise<void> {
     const uri = this.uri;
-    if (!this.panel || !this.ready || !uri) return;
+    if (!this.panel || !this.ready) return;
     const seq = ++this.refreshSeq;
+    if (!uri) {
+      this.post({ type: 'empty', reason: NO_DOCUMENT });
+      return;
+    }
+    // the server knows only documents VS Code has open: load one no editor shows (a restored preview, a hover link)
+    const problem = await ensureOpen(uri);
+    if (seq !== this.refreshSeq || uri !== this.uri) return;
+    if (problem) {
+      this.post({ type: 'empty', reason: problem });
+      return;
+    }
     let result: PreviewGraphResult;
     try {
       result = await this.client.sendRequest<PreviewGraphResult>(PreviewGraphRequest, { uri } satisfies PreviewGraphParams);
@@ -227,7 +246,8 @@ export class PreviewManager implements vscode.Disposable {
     if (!uri) return;
     let result: RouteResult;
     try {
-      result = await this.client.sendRequest<RouteResult>(RouteRequest, { uri, ...query } satisfies RouteParams);
+      const problem = await ensureOpen(uri);
+      result = problem ? { error: problem } : await this.client.sendRequest<RouteResult>(RouteRequest, { uri, ...query } satisfies RouteParams);
     } catch (e) {
       result = { error: errorText(e) };
     }
@@ -239,7 +259,8 @@ export class PreviewManager implements vscode.Disposable {
     if (!uri) return;
     let result: MatrixResult;
     try {
-      result = await this.client.sendRequest<MatrixResult>(MatrixRequest, { uri, ...(port ? { port } : {}) } satisfies MatrixParams);
+      const problem = await ensureOpen(uri);
+      result = problem ? { error: problem } : await this.client.sendRequest<MatrixResult>(MatrixRequest, { uri, ...(port ? { port } : {}) } satisfies MatrixParams);
     } catch (e) {
       result = { error: errorText(e) };
     }
@@ -289,6 +310,30 @@ export class PreviewManager implements vscode.Disposable {
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+const NO_DOCUMENT = 'No .cnet file is open. Open one (or focus its editor) and the preview draws it.';
+
+/**
+ * Makes sure VS Code has the document open (so the language client has sent
+ * didOpen); returns why it cannot be, for the page, or undefined.
+ */
+async function ensureOpen(uri: string): Promise<string | undefined> {
+  if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) return undefined;
+  const target = vscode.Uri.parse(uri);
+  try {
+    await vscode.workspace.openTextDocument(target);
+    return undefined;
+  } catch (e) {
+    let gone = false;
+    try {
+      await vscode.workspace.fs.stat(target);
+    } catch (s) {
+      gone = (s as { code?: unknown } | undefined)?.code === 'FileNotFound';
+    }
+    const where = target.scheme === 'file' ? target.fsPath : uri;
+    return gone ? `${basename(uri)} no longer exists (${where}), so there is nothing to draw.` : `${basename(uri)} could not be opened: ${errorText(e)}`;
   }
 }
 
