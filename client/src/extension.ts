@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { middleware } from './middleware';
 import { registerPreview } from './preview/index';
 
 let client: LanguageClient | undefined;
@@ -20,6 +21,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [{ language: 'cnet' }],
     synchronize: { configurationSection: 'cnet' },
     initializationOptions: { settings: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration('cnet'))) as unknown },
+    // hovers carry a "Show route in preview" command link: trusted for cnet.showRoute only
+    middleware,
   };
   client = new LanguageClient('cnet', 'cnet Language Server', serverOptions, clientOptions);
 
