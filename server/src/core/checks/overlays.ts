@@ -58,7 +58,12 @@ export const mtuExceedsPath: Check = {
       if (o.mtu !== undefined && mtuProp?.kind === 'mtu' && u) {
         const path = u.mtu - oh.bytes;
         if (o.mtu > path) {
-          out.push(diag('mtu-exceeds-path', mtuProp.value.span, `mtu ${o.mtu} on overlay ${o.name} exceeds the path MTU ${path} (underlay ${u.name} ${u.mtu} − ${oh.name} ${oh.bytes})`, { related: [{ span: u.nameSpan, message: `underlay ${u.name}: mtu ${u.mtu}` }] }));
+          out.push(
+            diag('mtu-exceeds-path', mtuProp.value.span, `mtu ${o.mtu} on overlay ${o.name} exceeds the path MTU ${path} (underlay ${u.name} ${u.mtu} − ${oh.name} ${oh.bytes})`, {
+              related: [{ span: u.nameSpan, message: `underlay ${u.name}: mtu ${u.mtu}` }],
+              fixes: [{ title: `Set mtu ${path}`, edits: [{ span: mtuProp.value.span, newText: String(path) }], preferred: true }],
+            }),
+          );
         }
       }
       if (o.driver !== 'flannel') continue;

@@ -20,7 +20,7 @@ export const invalidPort: Check = {
   name: 'invalid-port',
   run(t, out) {
     const number = (n: ast.IntLit, what: string) => {
-      if (!validPortNumber(n.value)) out.push(diag('invalid-port', n.span, `${what} ${Number.isNaN(n.value) ? 'is not a number' : n.value} is outside 1–65535`));
+      if (!validPortNumber(n.value)) out.push(diag('invalid-port', n.span, `${what} ${t.document.text.slice(n.span.start, n.span.end)} is outside 1–65535`));
     };
     const proto = (w: ast.Word | undefined) => {
       if (w && !protocolOf(w)) out.push(diag('invalid-port', w.span, `unknown protocol '${w.text}'; use tcp or udp`));
