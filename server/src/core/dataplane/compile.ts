@@ -301,7 +301,8 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
         const acc = mk('filter', 'DOCKER', { dst: host32(to.ip), notIn: dev, out: dev, proto: p.protocol, dport: to.port }, 'ACCEPT', 'publish', { span: p.span, publish: p, bridge: pb });
         addDocker(acc, to.ip);
         const m: Match = {
-          dst: p.hostIp !== undefined ? host32(p.hostIp) : { base: 0, length: 0 },
+          // docker writes no -d for a publish on every address (0.0.0.0)
+          ...(p.hostIp !== undefined ? { dst: host32(p.hostIp) } : {}),
           ...(h.userlandProxy ? { notIn: dev } : {}),
           proto: p.protocol,
           dport: p.hostPort,
