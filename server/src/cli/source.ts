@@ -43,6 +43,8 @@ export function readSource(path: string, readStdin: () => Buffer = () => readFil
 
 function decode(name: string, path: string | undefined, bytes: Buffer): ReadResult {
   if (bytes.length > MAX_BYTES) return { ok: false, message: `${name}: too large (${Math.round(bytes.length / 2 ** 20)} MB; cnet reads files up to ${MAX_BYTES / 2 ** 20} MB)` };
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)))
+    return { ok: false, message: `${name}: UTF-16 text; cnet reads UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)` };
   if (bytes.includes(0)) return { ok: false, message: `${name}: binary file (contains NUL bytes), not a .cnet text file` };
   let text: string;
   try {

@@ -194,6 +194,13 @@ describe('cnet CLI (spawned)', function () {
       assert.equal(r.status, 2);
       assertCleanError(r.stderr, /binary file/);
     });
+    it('UTF-16 text: exit 2, named as such', () => {
+      const p = join(tmp, 'utf16.cnet');
+      writeFileSync(p, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('host h { }\n', 'utf16le')]));
+      const r = cnet(['check', p]);
+      assert.equal(r.status, 2);
+      assertCleanError(r.stderr, /utf16\.cnet: UTF-16 text; cnet reads UTF-8/);
+    });
     it('invalid UTF-8: exit 2', () => {
       const p = join(tmp, 'latin1.cnet');
       writeFileSync(p, Buffer.from('host caf\xe9 {}\n', 'latin1'));
