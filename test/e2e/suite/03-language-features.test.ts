@@ -11,7 +11,25 @@ import {
   positionOf,
   rangeOf,
   waitForDiagnostics,
+  waitForTab,
 } from './helpers';
+
+interface HopRow {
+  readonly n: number;
+  readonly node: string;
+  readonly device: string;
+  readonly action: string;
+  readonly detail: string;
+}
+
+/** The hop table of a route hover: `| # | node | device | action | detail |` rows. */
+function hopRows(markdown: string): HopRow[] {
+  const rows: HopRow[] = [];
+  for (const m of markdown.matchAll(/^\| (\d+) \| ([^|]*) \| ([^|]*) \| ([^|]*) \| (.*) \|$/gm)) {
+    rows.push({ n: Number(m[1]), node: m[2]!.trim(), device: m[3]!.trim(), action: m[4]!.trim(), detail: m[5]!.replace(/\\\|/g, '|').replace(/`/g, '') });
+  }
+  return rows;
+}
 
 async function shop(): Promise<vscode.TextEditor> {
   const ed = await open('shop.cnet');
@@ -32,9 +50,58 @@ describe('language features', () => {
       const pos = positionOf(doc, 'expect web -> db', 0, 1);
       const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos));
       assert.ok(text.length > 0, 'no hover on the failing expect');
-      assert.match(text, /NO_ROUTE|NOT_PUBLISHED|DENIED_\w+|NO_\w+/, `hover names no disposition:\n${text}`);
-      assert.match(text, /\bweb\b/, text);
-      assert.match(text, /\bdb\b/, text);
+      assert.match(text, /`NO_ROUTE`/, `hover names no disposition:\n${text}`);
+      // the hops, numbered from 1: web sends, core-01 drops (db's address is another host's)
+      const hops = hopRows(text);
+      assert.deepStrictEqual(hops.map((h) => h.n), hops.map((_, i) => i + 1), `hops not numbered 1..n:\n${text}`);
+      assert.ok(hops.length >= 2, `fewer than two hops:\n${text}`);
+      assert.deepStrictEqual([hops[0]!.node, hops[0]!.action], ['web', 'SEND'], text);
+      const last = hops[hops.length - 1]!;
+      assert.deepStrictEqual([last.node, last.action], ['core-01', '**DROP**'], `the route does not end in a DROP at core-01:\n${text}`);
+      assert.match(last.detail, /not routable/, text);
+    });
+
+    it('a failing expect in a bundled example: the DROP hop names its device', async () => {
+      const ed = await open('examples', 'broken', 'unreachable-icc.cnet');
+      const doc = ed.document;
+      await waitForDiagnostics(doc.uri, (ds) => ds.some((x) => codeOf(x) === 'unreachable'), 'unreachable-icc.cnet analysed');
+      const pos = positionOf(doc, 'expect worker -> api', 0, 1);
+      const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos));
+      assert.match(text, /`DENIED_ICC`/, text);
+      const hops = hopRows(text);
+      assert.deepStrictEqual(
+        hops.map((h) => [h.n, h.node, h.device, h.action]),
+        [
+          [1, 'worker', 'eth0', 'SEND'],
+          [2, 'build-01', 'docker0', 'BRIDGE'],
+          [3, 'build-01', 'docker0', '**DROP**'],
+        ],
+        text,
+      );
+      assert.match(hops[2]!.detail, /-A FORWARD -i docker0 -o docker0 -j DROP/, text);
+    });
+
+    it('the hover offers the route in the preview: a trusted command link to cnet.showRoute, and it works', async () => {
+      const { document: doc } = await shop();
+      const pos = positionOf(doc, 'expect web -> db', 0, 1);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+      const mds = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString);
+      const md = mds.find((m) => m.value.includes('command:cnet.showRoute'));
+      assert.ok(md, `no command:cnet.showRoute link in the hover:\n${hoverText(hovers)}`);
+      const link = /\[([^\]]+)\]\(command:cnet\.showRoute\?([^)\s]+)(?: "[^"]*")?\)/.exec(md.value);
+      assert.ok(link, `the cnet.showRoute link is not a Markdown link:\n${md.value}`);
+      assert.match(link[1]!, /route/i);
+      const args = JSON.parse(decodeURIComponent(link[2]!)) as unknown[];
+      assert.strictEqual(args.length, 1);
+      const a = args[0] as { uri: string; from: string; to: string; port?: string };
+      assert.deepStrictEqual([a.uri, a.from, a.to], [doc.uri.toString(), 'web', 'db']);
+      assert.match(String(a.port), /^5432(\/tcp)?$/);
+      // LSP Markdown is untrusted: the client's middleware trusts it for this one command only
+      assert.deepStrictEqual(md.isTrusted, { enabledCommands: ['cnet.showRoute'] });
+      // the link's command opens the preview
+      await vscode.commands.executeCommand('cnet.showRoute', ...args);
+      await waitForTab((t) => t.input instanceof vscode.TabInputWebview && /cnet\.preview$/.test(t.input.viewType), 'the preview opened by the hover link');
+      await closeAllEditors();
     });
 
     it('a holding expect through a publish: the DNAT hop of port 8080 to the container', async () => {
@@ -107,12 +174,20 @@ describe('language features', () => {
     };
     syms.forEach(walk);
     for (const n of ['lan', 'core-01', 'core-02', 'web', 'cache', 'db']) assert.ok(names.includes(n), `symbol ${n} missing: ${names.join(', ')}`);
-    const core1 = syms.find((s) => s.name === 'core-01');
-    if (core1 && 'children' in core1 && core1.children.length) {
-      const kids = core1.children.flatMap((c) => [c.name, ...c.children.map((g) => g.name)]);
-      assert.ok(kids.includes('web') && kids.includes('cache'), `core-01's children: ${kids.join(', ')}`);
-      assert.ok(!kids.includes('db'), 'db belongs to core-02');
-    }
+    // a hierarchy, not a flat list: containers sit under their host
+    const top = syms.map((s) => s.name);
+    for (const n of ['web', 'cache', 'db']) assert.ok(!top.includes(n), `container ${n} is a top-level symbol: ${top.join(', ')}`);
+    const childrenOf = (host: string): string[] => {
+      const h = syms.find((s) => s.name === host);
+      assert.ok(h, `no symbol ${host}`);
+      assert.ok('children' in h, `${host} is a SymbolInformation (flat), not a DocumentSymbol`);
+      return h.children.map((c) => c.name);
+    };
+    assert.deepStrictEqual(childrenOf('core-01'), ['docker0', 'web', 'cache']);
+    assert.deepStrictEqual(childrenOf('core-02'), ['db']);
+    const core1 = syms.find((s) => s.name === 'core-01') as vscode.DocumentSymbol;
+    assert.strictEqual(core1.kind, vscode.SymbolKind.Module);
+    assert.strictEqual(core1.children.find((c) => c.name === 'web')!.kind, vscode.SymbolKind.Class);
   });
 
   it('format document re-indents by nesting and is idempotent', async () => {

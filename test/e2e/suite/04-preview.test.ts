@@ -1,6 +1,7 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { closeAllEditors, codeOf, open, tabKind, waitForDiagnostics, waitForTab } from './helpers';
+import { closeAllEditors, codeOf, open, tabKind, waitForDiagnostics, waitForTab, wsUri } from './helpers';
 
 const isPreview = (t: vscode.Tab): boolean => t.input instanceof vscode.TabInputWebview && /cnet\.preview$/.test(t.input.viewType);
 
@@ -23,5 +24,20 @@ describe('preview', () => {
     await waitForTab(isPreview, 'the cnet.preview tab');
     const previews = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isPreview);
     assert.strictEqual(previews.length, 1, `previews: ${previews.map((t) => t.label).join(', ')}`);
+  });
+
+  it('a preview of a file no editor shows (as after a reload) loads it, so the server analyses it', async () => {
+    await closeAllEditors();
+    // a file this session has never opened: only the preview can make VS Code (and the server) read it
+    const uri = wsUri('preview-only.cnet');
+    fs.writeFileSync(uri.fsPath, fs.readFileSync(wsUri('shop.cnet').fsPath, 'utf8'));
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()));
+    await vscode.commands.executeCommand('cnet.openPreviewToSide', uri);
+    const tab = await waitForTab((t) => isPreview(t) && /preview-only\.cnet/.test(t.label), 'the preview titled preview-only.cnet');
+    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString()), `an editor was opened (${tabKind(tab)})`);
+    // diagnostics for it can only come from a server that got didOpen
+    await waitForDiagnostics(uri, (ds) => ds.some((x) => codeOf(x) === 'unreachable'), 'the server to analyse the preview-only document');
+    assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), 'the document is not open in VS Code');
+    await closeAllEditors();
   });
 });
