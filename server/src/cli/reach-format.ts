@@ -4,7 +4,7 @@
  */
 import type { Verdict } from '../core/explain/trace';
 import { renderVerdictText as renderVerdictPlain } from '../core/explain/render';
-import type { Matrix } from '../core/reach/api';
+import type { MatrixView as Matrix } from '../core/reach/api';
 import type { Style } from './style';
 
 /** `web -> db:5432/tcp  REACHABLE (ACCEPTED)` */
@@ -47,8 +47,8 @@ export function renderVerdictJson(v: Verdict): string {
 export function* matrixJsonChunks(m: Matrix): Generator<string> {
   // One row per line keeps a 400x400 matrix readable and diffable.
   yield `{\n  "endpoints": ${JSON.stringify(m.endpoints)},\n  "reachable": [\n`;
-  const last = m.reachable.length - 1;
-  for (let i = 0; i <= last; i++) yield `    ${JSON.stringify(m.reachable[i])}${i < last ? ',' : ''}\n`;
+  const last = m.endpoints.length - 1;
+  for (let i = 0; i <= last; i++) yield `    [${m.row(i).map((d) => (d === 'ACCEPTED' ? 'true' : 'false')).join(',')}]${i < last ? ',' : ''}\n`;
   yield '  ]\n}\n';
 }
 
@@ -64,7 +64,7 @@ function csvField(s: string): string {
 export function* matrixCsvChunks(m: Matrix): Generator<string> {
   yield ['from', ...m.endpoints].map(csvField).join(',') + '\n';
   for (let i = 0; i < m.endpoints.length; i++) {
-    yield [csvField(m.endpoints[i]!), ...(m.reachable[i] ?? []).map((b) => (b ? 'true' : 'false'))].join(',') + '\n';
+    yield [csvField(m.endpoints[i]!), ...m.row(i).map((d) => (d === 'ACCEPTED' ? 'true' : 'false'))].join(',') + '\n';
   }
 }
 
@@ -87,9 +87,9 @@ export function* matrixTextChunks(m: Matrix, portLabel: string, style: Style): G
   yield `${style.bold('from \\ to')} ${style.dim(`(${portLabel})`)}\n`;
   yield ' '.repeat(labelW) + m.endpoints.map((_, j) => String(j + 1).padStart(cellW)).join('') + '\n';
   for (let i = 0; i < count; i++) {
-    const row = m.reachable[i] ?? [];
+    const row = m.row(i);
     let line = `${String(i + 1).padStart(numW)} ${m.endpoints[i]!.padEnd(nameW)}`;
-    for (let j = 0; j < count; j++) line += row[j] ? yes : no;
+    for (let j = 0; j < count; j++) line += row[j] === 'ACCEPTED' ? yes : no;
     yield line + '\n';
   }
   yield `${style.green('✓')} reachable   ${style.dim('·')} not reachable   rows: sources, columns: targets (numbered as the rows)\n`;

@@ -26,7 +26,9 @@ export function matrixRequest(snap: Snapshot, p: MatrixParams): MatrixResult {
   const port = parsePort(p.port);
   if (p.port !== undefined && p.port !== null && String(p.port).trim() !== '' && !port) return { error: `invalid port \`${p.port}\` (e.g. 80, 80/tcp, 53/udp)` };
   try {
-    return snap.analysis.engine.matrix(port);
+    const m = snap.analysis.engine.matrix(port);
+    // plain data on the wire (the view's rows are computed on demand)
+    return { endpoints: m.endpoints, reachable: m.reachable, dispositions: m.dispositions };
   } catch (e) {
     return { error: `reachability failed: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -8,7 +8,7 @@ import { ANSI, chooseStyle, PLAIN } from '../../../server/src/cli/style';
 import { editDistance, suggest } from '../../../server/src/cli/suggest';
 import { diag, type Diagnostic } from '../../../server/src/core/diagnostics';
 import type { Verdict } from '../../../server/src/core/explain/trace';
-import type { Matrix } from '../../../server/src/core/reach/api';
+import { denseMatrix } from '../../../server/src/core/reach/matrix';
 import { validateSarif } from './harness';
 
 /** A diagnostic over the first occurrence of `needle` in `text`. */
@@ -229,11 +229,10 @@ describe('cli: reach and matrix rendering', () => {
   });
 
   const names = ['web', 'db', 'a-very-long-name', 'x', 'y', 'z', 'p', 'q', 'r', 's', 'internet'];
-  const matrix: Matrix = {
-    endpoints: names,
-    reachable: names.map((_, i) => names.map((_, j) => i === j || (i + j) % 3 === 0)),
-    dispositions: names.map((_, i) => names.map((_, j) => (i === j || (i + j) % 3 === 0 ? 'ACCEPTED' : 'NO_ROUTE'))),
-  };
+  const matrix = denseMatrix(
+    names,
+    names.map((_, i) => names.map((_, j) => (i === j || (i + j) % 3 === 0 ? 'ACCEPTED' : 'NO_ROUTE'))),
+  );
 
   it('matrix JSON: endpoints and reachable only, parses back to the same data', () => {
     const m = JSON.parse(renderMatrixJson(matrix));
@@ -245,7 +244,7 @@ describe('cli: reach and matrix rendering', () => {
     assert.equal(lines[0], 'from,' + names.join(','));
     assert.equal(lines[1], 'web,true,false,false,true,false,false,true,false,false,true,false');
     assert.equal(lines.length, names.length + 1);
-    assert.equal(renderMatrixCsv({ endpoints: ['a,b'], reachable: [[true]], dispositions: [['ACCEPTED']] }), 'from,"a,b"\n"a,b",true\n');
+    assert.equal(renderMatrixCsv(denseMatrix(['a,b'], [['ACCEPTED']])), 'from,"a,b"\n"a,b",true\n');
   });
 
   it('matrix text: one width for every row (two-digit numbering), ✓ on the diagonal, a legend', () => {

@@ -118,6 +118,7 @@ describe('matrix agrees with reach, cell by cell', () => {
         m.endpoints.forEach((from, i) =>
           m.endpoints.forEach((to, j) => {
             if (i === j) return;
+            if (m.cell(i, j) !== m.dispositions[i]![j]) wrong.push(`${from} -> ${to}: cell() ${m.cell(i, j)}, row ${m.dispositions[i]![j]}`);
             const v = a.engine.reach(endpoint(a, from), endpoint(a, to), port);
             if (v.reachable !== m.reachable[i]![j] || v.disposition !== m.dispositions[i]![j]) wrong.push(`${from} -> ${to}${port ? ':8080' : ''}: matrix ${m.dispositions[i]![j]}, reach ${v.disposition}`);
           }),

@@ -11,6 +11,7 @@ export interface PortQuery {
   readonly protocol: Protocol;
 }
 
+/** The all-pairs matrix as plain data (what crosses a process: the `cnet/matrix` request, spec §5's JSON). */
 export interface Matrix {
   /** every container in declaration order, then `internet` */
   readonly endpoints: readonly string[];
@@ -20,8 +21,20 @@ export interface Matrix {
   readonly dispositions: readonly (readonly Disposition[])[];
 }
 
+/**
+ * What `matrix()` returns: cells and rows on demand, O(classes²) memory
+ * whatever the size. `reachable` / `dispositions` materialize every row
+ * (O(n²)) on first use; streaming renderers use `row(i)`.
+ */
+export interface MatrixView extends Matrix {
+  /** one cell: source row `i`, target column `j` (diagonal `ACCEPTED`) */
+  cell(i: number, j: number): Disposition;
+  /** one source's row, built in O(endpoints) */
+  row(i: number): Disposition[];
+}
+
 export interface Reachability {
   /** Port-less when `port` is undefined (spec §3: any exposed port, or IP level when none). */
   reach(from: Endpoint, to: Endpoint, port?: PortQuery): Verdict;
-  matrix(port?: PortQuery): Matrix;
+  matrix(port?: PortQuery): MatrixView;
 }

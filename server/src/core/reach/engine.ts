@@ -10,7 +10,7 @@ import type { Attachment, Endpoint, Host, Ip, Protocol, Topology } from '../mode
 import { cidrContains, formatCidr, formatIp } from '../model/ip';
 import { bridgeDevice } from '../dataplane/compile';
 import type { Disposition, Verdict } from '../explain/trace';
-import type { Matrix, PortQuery, Reachability } from './api';
+import type { MatrixView, PortQuery, Reachability } from './api';
 import { compile } from '../dataplane/compile';
 import { LOOPBACK, type DataPlane } from '../dataplane/types';
 import { INTERNET_IP, listener, sameStack, stackOfContainer, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
@@ -89,7 +89,7 @@ export class ReachEngine implements Reachability {
     return { src, tgt, port: best!.port, protocol: best!.protocol, r: best!.r };
   }
 
-  matrix(port?: PortQuery): Matrix {
+  matrix(port?: PortQuery): MatrixView {
     return computeMatrix(this.topology, (a, b) => this.disposition(a, b, port));
   }
 

@@ -11,13 +11,12 @@
  *
  * Cells that are individual stay exact: link consumers and targets on a
  * default bridge with `icc false` are classes of their own; members of one
- * shared stack (R8) get their cells walked pair by pair. Rows of the
- * members of a class on one host are one shared array when the class
- * reaches itself (the diagonal is then no exception).
+ * shared stack (R8) get their cells walked pair by pair. The result keeps
+ * the class tables, not n² cells (see `ClassMatrix`).
  */
 import type { Container, Endpoint, Host, Topology } from '../model/types';
-import type { Disposition } from '../explain/trace';
-import type { Matrix } from './api';
+import { DISPOSITIONS, type Disposition } from '../explain/trace';
+import type { MatrixView } from './api';
 
 export type Cell = (from: Endpoint, to: Endpoint) => Disposition;
 
@@ -79,16 +78,15 @@ export function individualContainers(t: Topology): Set<Container> {
   return out;
 }
 
-const NONE = -1;
-
-export function computeMatrix(t: Topology, cell: Cell): Matrix {
+export function computeMatrix(t: Topology, cell: Cell): MatrixView {
   const cs = t.containers;
   const n = cs.length;
   const individual = individualContainers(t);
   const shapes = new Map<Host, string>();
   for (const h of t.hosts) shapes.set(h, hostShape(h));
+  // every container's host (a host declared under a duplicate name is not in t.hosts, but is a host)
   const hostId = new Map<Host, number>();
-  t.hosts.forEach((h, i) => hostId.set(h, i));
+  for (const c of cs) if (!hostId.has(c.host)) hostId.set(c.host, hostId.size);
   const hostOf = new Int32Array(n);
   const classOf = new Int32Array(n);
   const members: number[][] = [];
@@ -103,7 +101,7 @@ export function computeMatrix(t: Topology, cell: Cell): Matrix {
     }
     members[id]!.push(i);
     classOf[i] = id;
-    hostOf[i] = hostId.get(c.host) ?? -1;
+    hostOf[i] = hostId.get(c.host)!;
   });
   const k = members.length;
   const ep = (i: number): Endpoint => ({ kind: 'container', container: cs[i]! });
@@ -123,7 +121,7 @@ export function computeMatrix(t: Topology, cell: Cell): Matrix {
     const a = stackRoot(cs[i]!);
     return i !== j && (a === undefined || a !== stackRoot(cs[j]!));
   };
-  /** a representative pair (i in a, j in b) on one host / on two hosts, or NONE */
+  /** a representative pair (i in a, j in b) on one host / on two hosts, if there is one */
   const pick = (a: number, b: number, same: boolean): [number, number] | undefined => {
     for (const [h, la] of byHost[a]!) {
       if (same) {
@@ -162,65 +160,112 @@ export function computeMatrix(t: Topology, cell: Cell): Matrix {
     if (!l) stacks.set(r, (l = []));
     l.push(i);
   });
-  const inSharedStack = new Set<number>();
-  for (const l of stacks.values()) if (l.length > 1) for (const i of l) inSharedStack.add(i);
 
-  const reachable: boolean[][] = new Array(n + 1);
-  const dispositions: Disposition[][] = new Array(n + 1);
-  const buildRow = (a: number, host: number, self: number): [boolean[], Disposition[]] => {
-    const r: boolean[] = new Array(n + 1);
-    const d: Disposition[] = new Array(n + 1);
-    const s = sameTbl[a]!;
-    const x = crossTbl[a]!;
-    for (let j = 0; j < n; j++) {
-      const v = (hostOf[j] === host ? s : x)[classOf[j]!]!;
-      d[j] = v;
-      r[j] = v === 'ACCEPTED';
-    }
-    if (self >= 0) {
-      r[self] = true;
-      d[self] = 'ACCEPTED';
-    }
-    d[n] = toInternet[a]!;
-    r[n] = d[n] === 'ACCEPTED';
-    return [r, d];
-  };
-  for (let a = 0; a < k; a++) {
-    for (const [h, l] of byHost[a]!) {
-      if (l.length === 1 || (sameTbl[a]![a] === 'ACCEPTED' && !l.some((i) => inSharedStack.has(i)))) {
-        const [r, d] = buildRow(a, h, l.length === 1 ? l[0]! : NONE);
-        for (const i of l) {
-          reachable[i] = r;
-          dispositions[i] = d;
-        }
-      } else {
-        for (const i of l) {
-          const [r, d] = buildRow(a, h, i);
-          reachable[i] = r;
-          dispositions[i] = d;
-        }
-      }
-    }
-  }
+  // the cells of shared-stack members among themselves, walked pair by pair
+  const overrides = new Map<number, Map<number, Disposition>>();
   for (const l of stacks.values()) {
     if (l.length < 2) continue;
-    for (const i of l)
-      for (const j of l) {
-        if (i === j) continue;
-        const v = cell(ep(i), ep(j));
-        dispositions[i]![j] = v;
-        reachable[i]![j] = v === 'ACCEPTED';
-      }
+    for (const i of l) {
+      const m = new Map<number, Disposition>();
+      for (const j of l) if (i !== j) m.set(j, cell(ep(i), ep(j)));
+      overrides.set(i, m);
+    }
   }
-  const ir: boolean[] = new Array(n + 1);
-  const id: Disposition[] = new Array(n + 1);
-  for (let j = 0; j < n; j++) {
-    id[j] = fromInternet[classOf[j]!]!;
-    ir[j] = id[j] === 'ACCEPTED';
+  const code = new Map<Disposition, number>(DISPOSITIONS.map((d, i) => [d, i]));
+  const pack = (tbl: Disposition[][]): Uint8Array => {
+    const out = new Uint8Array(k * k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out[a * k + b] = code.get(tbl[a]![b]!)!;
+    return out;
+  };
+  return new ClassMatrix(
+    [...cs.map((c) => c.name), 'internet'],
+    k,
+    classOf,
+    hostOf,
+    pack(sameTbl),
+    pack(crossTbl),
+    Uint8Array.from(toInternet, (d) => code.get(d)!),
+    Uint8Array.from(fromInternet, (d) => code.get(d)!),
+    overrides,
+  );
+}
+
+/**
+ * The matrix as the class tables it was computed from: O(classes² + n)
+ * memory, whatever n. A cell is a table lookup (same-host or cross-host
+ * table by the two containers' hosts), unless it is the diagonal or a cell
+ * between members of one shared stack. Full rows are built on demand.
+ */
+class ClassMatrix implements MatrixView {
+  private all: { reachable: boolean[][]; dispositions: Disposition[][] } | undefined;
+  private readonly n: number;
+  constructor(
+    readonly endpoints: readonly string[],
+    private readonly k: number,
+    private readonly classOf: Int32Array,
+    private readonly hostOf: Int32Array,
+    private readonly same: Uint8Array,
+    private readonly cross: Uint8Array,
+    private readonly toInternet: Uint8Array,
+    private readonly fromInternet: Uint8Array,
+    private readonly overrides: ReadonlyMap<number, ReadonlyMap<number, Disposition>>,
+  ) {
+    this.n = endpoints.length - 1;
   }
-  ir[n] = true;
-  id[n] = 'ACCEPTED';
-  reachable[n] = ir;
-  dispositions[n] = id;
-  return { endpoints: [...cs.map((c) => c.name), 'internet'], reachable, dispositions };
+
+  cell(i: number, j: number): Disposition {
+    const n = this.n;
+    if (i === j) return 'ACCEPTED';
+    if (i === n) return DISPOSITIONS[this.fromInternet[this.classOf[j]!]!]!;
+    if (j === n) return DISPOSITIONS[this.toInternet[this.classOf[i]!]!]!;
+    const o = this.overrides.get(i)?.get(j);
+    if (o) return o;
+    const tbl = this.hostOf[i] === this.hostOf[j] ? this.same : this.cross;
+    return DISPOSITIONS[tbl[this.classOf[i]! * this.k + this.classOf[j]!]!]!;
+  }
+
+  row(i: number): Disposition[] {
+    const n = this.n;
+    const out: Disposition[] = new Array(n + 1);
+    if (i === n) {
+      for (let j = 0; j < n; j++) out[j] = DISPOSITIONS[this.fromInternet[this.classOf[j]!]!]!;
+      out[n] = 'ACCEPTED';
+      return out;
+    }
+    const base = this.classOf[i]! * this.k;
+    const h = this.hostOf[i];
+    for (let j = 0; j < n; j++) out[j] = DISPOSITIONS[(this.hostOf[j] === h ? this.same : this.cross)[base + this.classOf[j]!]!]!;
+    for (const [j, d] of this.overrides.get(i) ?? []) out[j] = d;
+    out[i] = 'ACCEPTED';
+    out[n] = DISPOSITIONS[this.toInternet[this.classOf[i]!]!]!;
+    return out;
+  }
+
+  get reachable(): boolean[][] {
+    return this.materialize().reachable;
+  }
+
+  get dispositions(): Disposition[][] {
+    return this.materialize().dispositions;
+  }
+
+  private materialize(): { reachable: boolean[][]; dispositions: Disposition[][] } {
+    if (!this.all) {
+      const dispositions: Disposition[][] = [];
+      for (let i = 0; i <= this.n; i++) dispositions.push(this.row(i));
+      this.all = { dispositions, reachable: dispositions.map((r) => r.map((d) => d === 'ACCEPTED')) };
+    }
+    return this.all;
+  }
+}
+
+/** A MatrixView over rows already computed (plain data, tests). */
+export function denseMatrix(endpoints: readonly string[], dispositions: readonly (readonly Disposition[])[]): MatrixView {
+  return {
+    endpoints,
+    dispositions,
+    reachable: dispositions.map((r) => r.map((d) => d === 'ACCEPTED')),
+    cell: (i, j) => dispositions[i]![j]!,
+    row: (i) => [...dispositions[i]!],
+  };
 }
