@@ -9,7 +9,7 @@
  *   npm run build && node dist/bench/matrix.js [containers...]   (default: 2000 10000)
  */
 import { analyze } from '../server/src/core/index';
-import { individualContainers, classKey } from '../server/src/core/reach/matrix';
+import { individualContainers, classKey, hostShape } from '../server/src/core/reach/matrix';
 
 export function generateCluster(containers: number, perHost = 200): string {
   const hosts = Math.max(1, Math.ceil(containers / perHost));
@@ -66,7 +66,10 @@ function main(): void {
     const tAnalyze = performance.now() - t0;
     const errors = a.diagnostics.filter((d) => d.severity === 'error').length;
     const ind = individualContainers(a.topology);
-    const classes = new Set(a.topology.containers.map((c) => classKey(c, ind))).size;
+    const shapes = new Map(a.topology.hosts.map((h) => [h, hostShape(h)] as const));
+    const classes = (role: 'source' | 'target') => new Set(a.topology.containers.map((c) => classKey(c, ind, shapes, role))).size;
+    const sc = classes('source');
+    const tc = classes('target');
     t0 = performance.now();
     const m = a.engine.matrix();
     const tMatrix = performance.now() - t0;
@@ -79,7 +82,7 @@ function main(): void {
     const tPort = performance.now() - t0;
     const cells = m.endpoints.length ** 2;
     console.log(
-      `matrix bench: ${count} containers on ${a.topology.hosts.length} hosts (${errors} errors in the file), ${classes} classes (${ind.size} individual), ${cells.toLocaleString('en')} cells, ${reachable.toLocaleString('en')} reachable`,
+      `matrix bench: ${count} containers on ${a.topology.hosts.length} hosts (${errors} errors in the file), ${sc} source × ${tc} target classes (${ind.size} individual), ${cells.toLocaleString('en')} cells, ${reachable.toLocaleString('en')} reachable`,
     );
     console.log(`  analyze                 ${tAnalyze.toFixed(0)} ms`);
     console.log(`  matrix (port-less)      ${tMatrix.toFixed(0)} ms  (includes compiling the data plane)`);

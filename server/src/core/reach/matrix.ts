@@ -3,11 +3,13 @@
  *
  * Hosts whose configuration is alike (same underlays, bridges with the same
  * names and settings, same userland-proxy) share a *host shape*; containers
- * that the data plane cannot tell apart — same host shape, same mode, same
- * networks, same listening ports, same publish shape — form one class. A
- * cell depends only on the two classes and on whether the two containers
- * sit on the same host, so one representative pair is walked per class
- * pair and locality (same host / different hosts), not per container pair.
+ * that the data plane cannot tell apart form one class: as targets, same
+ * host shape, mode, networks, listening ports and publish shape; as sources
+ * the same without ports and publishes (a sender is only where its packets
+ * start). A cell depends only on the source class, the target class and on
+ * whether the two containers sit on the same host, so one representative
+ * pair is walked per class pair and locality (same host / different
+ * hosts), not per container pair.
  *
  * Cells that are individual stay exact: link consumers and targets on a
  * default bridge with `icc false` are classes of their own; members of one
@@ -31,10 +33,16 @@ export function hostShape(h: Host): string {
   return `${h.userlandProxy ? 'P' : 'p'}|${unders}|${exp}|${bridges}`;
 }
 
-/** The class key of a container; distinct keys may still behave alike, equal keys always do. */
-export function classKey(c: Container, individual: ReadonlySet<Container>, shapes?: ReadonlyMap<Host, string>): string {
+/**
+ * The class key of a container; distinct keys may still behave alike, equal
+ * keys always do. As a *target* a container is told apart by what it listens
+ * on and publishes; as a *source* only by where its packets start (its
+ * stack), so the source classes are coarser: the tables are sources × targets.
+ */
+export function classKey(c: Container, individual: ReadonlySet<Container>, shapes?: ReadonlyMap<Host, string>, role: 'source' | 'target' = 'target'): string {
   if (individual.has(c)) return `#${c.index}`;
-  const ports = c.expose.map((p) => `${p.port}/${p.protocol}`).sort().join(',');
+  const target = role === 'target';
+  const ports = target ? c.expose.map((p) => `${p.port}/${p.protocol}`).sort().join(',') : '';
   // a shared-stack member behaves as its root's stack serving its own ports
   let s: Container = c;
   if (c.mode.kind === 'container') {
@@ -44,17 +52,41 @@ export function classKey(c: Container, individual: ReadonlySet<Container>, shape
   }
   const m = s.mode;
   if (m.kind === 'none') return `none|${ports}`;
-  // a publish bound to one address ties the class to that host
-  const pinned = s.publishes.some((p) => p.hostIp !== undefined && p.hostIp !== 0x7f000001);
+  // a publish bound to one address ties the target class to that host
+  const pinned = target && s.publishes.some((p) => p.hostIp !== undefined && p.hostIp !== 0x7f000001);
   const where = pinned || !shapes ? `@${s.host.name}` : `~${shapes.get(s.host) ?? s.host.name}`;
   if (m.kind === 'host') return `host|${where}|${ports}`;
   if (m.kind === 'container') return `#${c.index}`;
   const atts = s.attachments.map((a) => `${a.segment.bridge ? `br:${a.segment.bridge.name}` : a.segment.id}${a.ip === undefined ? '?' : ''}`).join(',');
-  const pubs = s.publishes
-    .map((p) => `${p.hostIp ?? '*'}:${p.containerPort}/${p.protocol}`)
-    .sort()
-    .join(',');
+  const pubs = target
+    ? s.publishes
+        .map((p) => `${p.hostIp ?? '*'}:${p.containerPort}/${p.protocol}`)
+        .sort()
+        .join(',')
+    : '';
   return `b|${where}|${atts}|${ports}|${pubs}`;
+}
+
+/** Containers grouped by class key: the class of each, the members of each. */
+function classes(cs: readonly Container[], key: (c: Container) => string, hostOf: Int32Array): { of: Int32Array; byHost: Map<number, number[]>[] } {
+  const of = new Int32Array(cs.length);
+  const byHost: Map<number, number[]>[] = [];
+  const byKey = new Map<string, number>();
+  cs.forEach((c, i) => {
+    const k = key(c);
+    let id = byKey.get(k);
+    if (id === undefined) {
+      id = byHost.length;
+      byKey.set(k, id);
+      byHost.push(new Map());
+    }
+    of[i] = id;
+    const g = byHost[id]!;
+    let l = g.get(hostOf[i]!);
+    if (!l) g.set(hostOf[i]!, (l = []));
+    l.push(i);
+  });
+  return { of, byHost };
 }
 
 /** The container owning the network namespace a container's packets start from: itself, or its `container:` root. */
@@ -88,68 +120,47 @@ export function computeMatrix(t: Topology, cell: Cell): MatrixView {
   const hostId = new Map<Host, number>();
   for (const c of cs) if (!hostId.has(c.host)) hostId.set(c.host, hostId.size);
   const hostOf = new Int32Array(n);
-  const classOf = new Int32Array(n);
-  const members: number[][] = [];
-  const byKey = new Map<string, number>();
-  cs.forEach((c, i) => {
-    const key = classKey(c, individual, shapes);
-    let id = byKey.get(key);
-    if (id === undefined) {
-      id = members.length;
-      byKey.set(key, id);
-      members.push([]);
-    }
-    members[id]!.push(i);
-    classOf[i] = id;
-    hostOf[i] = hostId.get(c.host)!;
-  });
-  const k = members.length;
+  cs.forEach((c, i) => (hostOf[i] = hostId.get(c.host)!));
+  const src = classes(cs, (c) => classKey(c, individual, shapes, 'source'), hostOf);
+  const tgt = classes(cs, (c) => classKey(c, individual, shapes, 'target'), hostOf);
+  const ks = src.byHost.length;
+  const kt = tgt.byHost.length;
   const ep = (i: number): Endpoint => ({ kind: 'container', container: cs[i]! });
   const internet: Endpoint = { kind: 'internet' };
 
-  // members of each class grouped by host, for representative pairs
-  const byHost: Map<number, number[]>[] = members.map((m) => {
-    const g = new Map<number, number[]>();
-    for (const i of m) {
-      let l = g.get(hostOf[i]!);
-      if (!l) g.set(hostOf[i]!, (l = []));
-      l.push(i);
-    }
-    return g;
-  });
   const differentStack = (i: number, j: number) => {
     const a = stackRoot(cs[i]!);
     return i !== j && (a === undefined || a !== stackRoot(cs[j]!));
   };
-  /** a representative pair (i in a, j in b) on one host / on two hosts, if there is one */
+  /** a representative pair (i of source class a, j of target class b) on one host / on two hosts, if there is one */
   const pick = (a: number, b: number, same: boolean): [number, number] | undefined => {
-    for (const [h, la] of byHost[a]!) {
+    for (const [h, la] of src.byHost[a]!) {
       if (same) {
-        const lb = byHost[b]!.get(h);
+        const lb = tgt.byHost[b]!.get(h);
         if (!lb) continue;
         for (const i of la) for (const j of lb) if (differentStack(i, j)) return [i, j];
       } else {
-        for (const [h2, lb] of byHost[b]!) if (h2 !== h) return [la[0]!, lb[0]!];
+        for (const [h2, lb] of tgt.byHost[b]!) if (h2 !== h) return [la[0]!, lb[0]!];
       }
     }
     return undefined;
   };
-  const sameTbl: Disposition[][] = [];
-  const crossTbl: Disposition[][] = [];
-  for (let a = 0; a < k; a++) {
-    const s: Disposition[] = new Array(k);
-    const x: Disposition[] = new Array(k);
-    for (let b = 0; b < k; b++) {
+  const code = new Map<Disposition, number>(DISPOSITIONS.map((d, i) => [d, i]));
+  const ACCEPTED = code.get('ACCEPTED')!;
+  // a pair of classes with no representative pair is never looked up (placeholder ACCEPTED)
+  const same = new Uint8Array(ks * kt).fill(ACCEPTED);
+  const cross = new Uint8Array(ks * kt).fill(ACCEPTED);
+  for (let a = 0; a < ks; a++) {
+    for (let b = 0; b < kt; b++) {
       const ps = pick(a, b, true);
-      s[b] = ps ? cell(ep(ps[0]), ep(ps[1])) : 'ACCEPTED';
+      if (ps) same[a * kt + b] = code.get(cell(ep(ps[0]), ep(ps[1])))!;
       const px = pick(a, b, false);
-      x[b] = px ? cell(ep(px[0]), ep(px[1])) : 'ACCEPTED';
+      if (px) cross[a * kt + b] = code.get(cell(ep(px[0]), ep(px[1])))!;
     }
-    sameTbl.push(s);
-    crossTbl.push(x);
   }
-  const toInternet: Disposition[] = members.map((m) => cell(ep(m[0]!), internet));
-  const fromInternet: Disposition[] = members.map((m) => cell(internet, ep(m[0]!)));
+  const first = (g: Map<number, number[]>): number => g.values().next().value![0]!;
+  const toInternet = Uint8Array.from(src.byHost, (g) => code.get(cell(ep(first(g)), internet))!);
+  const fromInternet = Uint8Array.from(tgt.byHost, (g) => code.get(cell(internet, ep(first(g))))!);
 
   // shared stacks (R8): their members' cells among themselves are walked one by one
   const stacks = new Map<Container, number[]>();
@@ -171,23 +182,7 @@ export function computeMatrix(t: Topology, cell: Cell): MatrixView {
       overrides.set(i, m);
     }
   }
-  const code = new Map<Disposition, number>(DISPOSITIONS.map((d, i) => [d, i]));
-  const pack = (tbl: Disposition[][]): Uint8Array => {
-    const out = new Uint8Array(k * k);
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out[a * k + b] = code.get(tbl[a]![b]!)!;
-    return out;
-  };
-  return new ClassMatrix(
-    [...cs.map((c) => c.name), 'internet'],
-    k,
-    classOf,
-    hostOf,
-    pack(sameTbl),
-    pack(crossTbl),
-    Uint8Array.from(toInternet, (d) => code.get(d)!),
-    Uint8Array.from(fromInternet, (d) => code.get(d)!),
-    overrides,
-  );
+  return new ClassMatrix([...cs.map((c) => c.name), 'internet'], kt, src.of, tgt.of, hostOf, same, cross, toInternet, fromInternet, overrides);
 }
 
 /**
@@ -201,8 +196,10 @@ class ClassMatrix implements MatrixView {
   private readonly n: number;
   constructor(
     readonly endpoints: readonly string[],
+    /** number of target classes (the tables' row stride) */
     private readonly k: number,
-    private readonly classOf: Int32Array,
+    private readonly srcOf: Int32Array,
+    private readonly tgtOf: Int32Array,
     private readonly hostOf: Int32Array,
     private readonly same: Uint8Array,
     private readonly cross: Uint8Array,
@@ -216,28 +213,28 @@ class ClassMatrix implements MatrixView {
   cell(i: number, j: number): Disposition {
     const n = this.n;
     if (i === j) return 'ACCEPTED';
-    if (i === n) return DISPOSITIONS[this.fromInternet[this.classOf[j]!]!]!;
-    if (j === n) return DISPOSITIONS[this.toInternet[this.classOf[i]!]!]!;
+    if (i === n) return DISPOSITIONS[this.fromInternet[this.tgtOf[j]!]!]!;
+    if (j === n) return DISPOSITIONS[this.toInternet[this.srcOf[i]!]!]!;
     const o = this.overrides.get(i)?.get(j);
     if (o) return o;
     const tbl = this.hostOf[i] === this.hostOf[j] ? this.same : this.cross;
-    return DISPOSITIONS[tbl[this.classOf[i]! * this.k + this.classOf[j]!]!]!;
+    return DISPOSITIONS[tbl[this.srcOf[i]! * this.k + this.tgtOf[j]!]!]!;
   }
 
   row(i: number): Disposition[] {
     const n = this.n;
     const out: Disposition[] = new Array(n + 1);
     if (i === n) {
-      for (let j = 0; j < n; j++) out[j] = DISPOSITIONS[this.fromInternet[this.classOf[j]!]!]!;
+      for (let j = 0; j < n; j++) out[j] = DISPOSITIONS[this.fromInternet[this.tgtOf[j]!]!]!;
       out[n] = 'ACCEPTED';
       return out;
     }
-    const base = this.classOf[i]! * this.k;
+    const base = this.srcOf[i]! * this.k;
     const h = this.hostOf[i];
-    for (let j = 0; j < n; j++) out[j] = DISPOSITIONS[(this.hostOf[j] === h ? this.same : this.cross)[base + this.classOf[j]!]!]!;
+    for (let j = 0; j < n; j++) out[j] = DISPOSITIONS[(this.hostOf[j] === h ? this.same : this.cross)[base + this.tgtOf[j]!]!]!;
     for (const [j, d] of this.overrides.get(i) ?? []) out[j] = d;
     out[i] = 'ACCEPTED';
-    out[n] = DISPOSITIONS[this.toInternet[this.classOf[i]!]!]!;
+    out[n] = DISPOSITIONS[this.toInternet[this.srcOf[i]!]!]!;
     return out;
   }
 
