@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { analyze } from '../../../server/src/core/index';
 import type { Protocol } from '../../../server/src/core/model/types';
 import { repoRoot } from './helpers';
+import { randomTopology } from './random';
 
 interface Expected {
   endpoints: string[];
@@ -108,11 +109,16 @@ describe('matrix agrees with reach, cell by cell', () => {
       .filter((f) => f.endsWith('.cnet'))
       .map((f) => [`examples/${f}`, fs.readFileSync(path.join(repoRoot(), 'examples', f), 'utf8')] as [string, string]),
     ['generated 6 hosts x 18', cluster(6, 18)],
+    ...fs
+      .readdirSync(path.join(repoRoot(), 'test/fixtures/agreement'))
+      .map((f) => [`agreement/${f}`, fs.readFileSync(path.join(repoRoot(), 'test/fixtures/agreement', f), 'utf8')] as [string, string]),
+    // random topologies (seeded): every mode, overlay, publish kind and rule switch, in combinations nobody wrote by hand
+    ...Array.from({ length: 40 }, (_, i) => [`random #${i + 1}`, randomTopology(7919 * (i + 1))] as [string, string]),
   ];
   for (const [name, text] of inputs) {
     it(name, () => {
       const a = analyze(text);
-      for (const port of [undefined, { port: 8080, protocol: 'tcp' as const }]) {
+      for (const port of [undefined, { port: 8080, protocol: 'tcp' as const }, { port: 80, protocol: 'tcp' as const }, { port: 53, protocol: 'udp' as const }]) {
         const m = a.engine.matrix(port);
         const wrong: string[] = [];
         m.endpoints.forEach((from, i) =>

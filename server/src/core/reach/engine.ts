@@ -13,7 +13,7 @@ import type { Disposition, Verdict } from '../explain/trace';
 import type { MatrixView, PortQuery, Reachability } from './api';
 import { compile } from '../dataplane/compile';
 import { LOOPBACK, type DataPlane } from '../dataplane/types';
-import { INTERNET_IP, listener, sameStack, stackOfContainer, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
+import { INTERNET_IP, listener, sameStack, stackOfContainer, stepsOf, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
 import { computeMatrix } from './matrix';
 import { summarize } from './summary';
 
@@ -138,7 +138,7 @@ export class ReachEngine implements Reachability {
       const r = this.walkOne(src, tgt, a, protocol, quiet);
       if (r.disposition === 'ACCEPTED') return r;
       // ties: the attempt that got further (usually through a publish) tells more
-      if (!best || RANK[r.disposition] > RANK[best.disposition] || (RANK[r.disposition] === RANK[best.disposition] && r.hops.length > best.hops.length)) best = r;
+      if (!best || RANK[r.disposition] > RANK[best.disposition] || (RANK[r.disposition] === RANK[best.disposition] && stepsOf(r) > stepsOf(best))) best = r;
     }
     if (best) return best;
     return { disposition: 'NO_ROUTE', hops: [{ node: src.name, device: '-', action: 'DROP', detail: `${tgt.name} has no address ${src.name} could use` }], via: [] };
@@ -146,7 +146,8 @@ export class ReachEngine implements Reachability {
 
   private walkOne(src: Source, tgt: Target, a: AttemptX, protocol: Protocol, quiet: boolean): WalkResult {
     const w = new Walk(this.dataplane, tgt, protocol, quiet);
-    if (quiet && (a.foreign || a.notPublished || a.loopbackOnly)) return { disposition: a.foreign ? 'NO_ROUTE' : a.notPublished ? 'NOT_PUBLISHED' : 'LOOPBACK_ONLY', hops: [], via: [] };
+    // the same dispositions and hop counts as the explained results below, without their text
+    if (quiet && (a.foreign || a.notPublished || a.loopbackOnly)) return { disposition: a.foreign ? 'NO_ROUTE' : a.notPublished ? 'NOT_PUBLISHED' : 'LOOPBACK_ONLY', hops: [], via: [], steps: a.foreign ? 2 : 1 };
     if (a.foreign) {
       // R13: a plain bridge's addresses exist only on its own host
       const at = a.foreign;

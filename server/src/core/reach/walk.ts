@@ -71,6 +71,13 @@ export interface WalkResult {
   readonly span?: Span;
   /** facts the summary sentence draws on */
   readonly via: string[];
+  /** how far the packet got, in hops (counted even in a quiet walk, which records none): breaks ties between attempts */
+  readonly steps?: number;
+}
+
+/** Hops a result's packet went through, whether or not they were recorded. */
+export function stepsOf(r: WalkResult): number {
+  return r.steps ?? r.hops.length;
 }
 
 class Stop {
@@ -84,6 +91,7 @@ export class Walk {
   readonly hops: Hop[] = [];
   readonly via: string[] = [];
   private depth = 0;
+  private steps = 0;
   /** the host whose publish (DNAT or docker-proxy) carried the packet: a host target is reached through it (R6) */
   private publishedBy: Host | undefined;
   constructor(
@@ -95,6 +103,7 @@ export class Walk {
   ) {}
 
   private hop(node: string, device: string, action: HopAction, detail: () => string, span?: Span, rule?: string): void {
+    this.steps++;
     if (this.quiet) return;
     const h: { node: string; device: string; action: HopAction; detail: string; span?: Span; rule?: string } = { node, device, action, detail: detail() };
     if (span) h.span = span;
@@ -115,9 +124,9 @@ export class Walk {
   run(f: () => void): WalkResult {
     try {
       f();
-      return { disposition: 'ACCEPTED', hops: this.hops, via: this.via };
+      return { disposition: 'ACCEPTED', hops: this.hops, via: this.via, steps: this.steps };
     } catch (e) {
-      if (e instanceof Stop) return { disposition: e.disposition, hops: this.hops, via: this.via, span: e.span };
+      if (e instanceof Stop) return { disposition: e.disposition, hops: this.hops, via: this.via, span: e.span, steps: this.steps };
       throw e;
     }
   }
