@@ -1,5 +1,6 @@
 /**
- * Formatting: canonical 2-space indentation by brace depth, single spaces
+ * Formatting: canonical 2-space indentation by brace depth (a line that
+ * continues a list after a trailing `,` one level deeper), single spaces
  * between tokens and around `{ } -> -/-> ,` (and ` : ` in an `expect`),
  * no trailing whitespace, at most one blank line in a row, one final
  * newline. Comments and strings are kept verbatim; whitespace before a
@@ -97,6 +98,8 @@ export function formatLines(text: string): { lines: (string | null)[]; eol: stri
   const lines: (string | null)[] = [];
   let depth = 0;
   let blanks = 0;
+  /** the previous code line ended with `,`: this line continues its list (one level deeper) */
+  let continues = false;
   source.forEach((raw, idx) => {
     const trimmed = raw.trim();
     if (trimmed === '') {
@@ -112,11 +115,13 @@ export function formatLines(text: string): { lines: (string | null)[]; eol: stri
     const ps = pieces(trimmed, inExpect);
     const leadingCloses = ps.findIndex((p) => p.kind !== 'close');
     const closes = leadingCloses < 0 ? ps.length : leadingCloses;
-    const indent = Math.max(0, depth - closes);
+    const indent = Math.max(0, depth - closes) + (continues && closes === 0 ? 1 : 0);
     // a blank line just before a closing brace goes too
     if (closes > 0) for (let k = lines.length - 1; k >= 0 && lines[k] === ''; k--) lines[k] = null;
     lines.push(INDENT.repeat(indent) + join(ps));
     depth = Math.max(0, depth + BRACE_DEPTH(ps));
+    const code = ps.filter((p) => p.kind !== 'comment');
+    if (code.length) continues = code[code.length - 1]!.kind === 'comma';
   });
   // exactly one final newline: drop trailing blank lines, the split leaves '' for the final newline
   for (let k = lines.length - 1; k >= 0 && (lines[k] === '' || lines[k] === null); k--) lines[k] = null;
