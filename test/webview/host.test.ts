@@ -351,6 +351,16 @@ describe('preview host side (fake vscode)', () => {
     assert.equal((await again).uri, 'file:///work/weave.cnet');
   });
 
+  it('a preview closed and opened again on the same document is titled and drawn for it', async () => {
+    const first = await openReady();
+    assert.equal(first.title, 'Preview shop.cnet');
+    first.dispose();
+    const second = await openReady();
+    assert.notEqual(second, first);
+    assert.equal(second.title, 'Preview shop.cnet');
+    assert.equal(second.webview.posted.filter((m: any) => m.type === 'graph').length, 1);
+  });
+
   it('tells the page when the server does not know the document', async () => {
     graphs = [null];
     await recorder.commands.get('cnet.openPreviewToSide')!();

@@ -140,6 +140,8 @@ export class PreviewManager implements vscode.Disposable {
       panel.onDidDispose(() => {
         if (this.panel !== panel) return;
         this.panel = undefined;
+        // the next panel starts afresh (its title and graph are set for whatever document it opens on)
+        this.uri = undefined;
         this.ready = false;
         for (const d of this.panelDisposables) d.dispose();
         this.panelDisposables = [];
