@@ -95,6 +95,7 @@ function hookExit() {
  * @param {object} o
  * @param {string} o.name             label for the scratch dir and log
  * @param {string[]} [o.workspaceFrom] dirs whose contents are copied into the workspace
+ * @param {Record<string,string>} [o.workspaceDirs] workspace subdir name -> dir copied there (e.g. { examples: '<repo>/examples' })
  * @param {boolean} [o.smokeDriver]   honour the URL payload (extensionDevelopmentPath/extensionTestsPath)
  * @param {string} [o.vsix]           install this .vsix before starting
  * @param {Record<string,string>} [o.env] extra env for the server (inherited by the extension host)
@@ -112,6 +113,7 @@ export async function startCodeServer(o) {
   const tmp = join(dir, 'tmp');
   for (const d of [ws, join(ud, 'User'), exts, home, tmp]) mkdirSync(d, { recursive: true });
   for (const from of o.workspaceFrom ?? []) if (existsSync(from)) cpSync(from, ws, { recursive: true });
+  for (const [name, from] of Object.entries(o.workspaceDirs ?? {})) if (existsSync(from)) cpSync(from, join(ws, name), { recursive: true });
   writeFileSync(join(ud, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...(o.settings ?? {}) }, null, 2));
   const port = await freePort();
   writeFileSync(join(dir, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);

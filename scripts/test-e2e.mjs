@@ -9,7 +9,7 @@
 // Usage: node scripts/test-e2e.mjs [--grep PATTERN]   (after `npm run build`)
 // Prints the suite's spec-style log and a last line `e2e: N passing, M failing`;
 // writes test-results/e2e-exthost.json; exit 0 only when everything passed.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_DIR, launchBrowser, root, startCodeServer, workbenchUrl } from './e2e-harness.mjs';
 
@@ -39,12 +39,10 @@ try {
     name: 'exthost',
     smokeDriver: true,
     workspaceFrom: [join(root, 'test', 'e2e', 'fixtures', 'workspace')],
+    // the examples go to ws/examples (the suite compares each with the core)
+    workspaceDirs: { examples: join(root, 'examples') },
     env: { CNET_E2E_RESULTS: resultsFile, ...(grep ? { CNET_E2E_GREP: grep } : {}) },
   });
-  // the examples go to ws/examples (the suite compares each with the core)
-  if (existsSync(join(root, 'examples'))) {
-    cpSync(join(root, 'examples'), join(cs.ws, 'examples'), { recursive: true });
-  }
   console.log(`test-e2e: code-server on ${cs.url} (up in ${cs.startMs} ms)`);
   browser = await launchBrowser({ name: 'exthost' });
   const { page } = browser;
