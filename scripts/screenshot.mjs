@@ -1,10 +1,14 @@
 // Renders the live preview of a bundled example in headless Chromium and
 // writes docs/images/preview.png for the README:
-//   node scripts/screenshot.mjs [examples/shop.cnet] [out.png] [--route from,to,port] [--dark]
+//   node scripts/screenshot.mjs [examples/shop.cnet] [out.png] [--route from,to,port] [--dark] [--ui]
 // It runs the real pipeline: the core's analyze() → buildPreviewGraph() →
 // the built page (dist/webview/preview.js, so run `npm run build` first)
 // under the extension's CSP, then asks the engine for one route and shows it.
+// --ui also regenerates the README's VS Code pictures (docs/images/
+// diagnostics.png and hover.png): it packages the .vsix and runs the UI smoke
+// test (test/e2e/ui/smoke.test.mjs) in code-server with CNET_README_SHOTS=1.
 import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +25,8 @@ const flag = (name) => {
 };
 const dark = args.includes('--dark');
 if (dark) args.splice(args.indexOf('--dark'), 1);
+const ui = args.includes('--ui');
+if (ui) args.splice(args.indexOf('--ui'), 1);
 const route = (flag('--route') ?? 'internet,web,443').split(',');
 const input = resolve(args[0] ?? join(root, 'examples/shop.cnet'));
 const output = resolve(args[1] ?? join(root, 'docs/images/preview.png'));
@@ -85,3 +91,16 @@ mkdirSync(dirname(output), { recursive: true });
 const { run } = createRequire(import.meta.url)(outfile);
 const stats = await run(input, output, route, dark);
 console.log(`wrote ${output} (${stats.containers} containers, ${stats.nodes} nodes, ${stats.edges} edges; route ${route.join(' ')})`);
+
+if (ui) {
+  const step = (what, argv, env = {}) => {
+    console.log(`screenshot: ${what}`);
+    const r = spawnSync(process.execPath, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    if (r.status !== 0) {
+      console.error(`screenshot: ${what} failed (${r.status ?? r.signal})`);
+      process.exit(1);
+    }
+  };
+  step('packaging the .vsix', [join(root, 'scripts/package.mjs')]);
+  step('UI smoke test with CNET_README_SHOTS=1 (docs/images/diagnostics.png, hover.png)', [join(root, 'node_modules/mocha/bin/mocha.js'), '--timeout', '300000', join(root, 'test/e2e/ui/smoke.test.mjs')], { CNET_README_SHOTS: '1' });
+}
