@@ -155,15 +155,13 @@ export async function layoutGraph(graph: PreviewGraph, measure: Measure): Promis
   const t0 = performance.now();
   const e = getElk();
   if (e) {
+    let watcher: ReturnType<typeof setInterval> | undefined;
     try {
       const out = await Promise.race([
         e.layout(toElk(graph, measure)),
         new Promise<never>((_, reject) => {
-          const check = setInterval(() => {
-            if (workerFailed) {
-              clearInterval(check);
-              reject(new Error(workerFailed));
-            }
+          watcher = setInterval(() => {
+            if (workerFailed) reject(new Error(workerFailed));
           }, 50);
         }),
       ]);
@@ -171,6 +169,9 @@ export async function layoutGraph(graph: PreviewGraph, measure: Measure): Promis
     } catch (err) {
       const warning = `ELK layout failed (${err instanceof Error ? err.message : String(err)}); using a simple grid layout`;
       return { ...gridLayout(graph, measure), engine: 'grid', ms: performance.now() - t0, warning };
+    } finally {
+      // the watcher only guards this one layout: never let it outlive it
+      if (watcher !== undefined) clearInterval(watcher);
     }
   }
   return { ...gridLayout(graph, measure), engine: 'grid', ms: performance.now() - t0, warning: `layout worker unavailable (${workerFailed ?? 'unknown'}); using a simple grid layout` };
