@@ -3,7 +3,7 @@
  * text node (`textContent`): user data is never parsed as markup.
  */
 import type { PreviewGraph } from '../../server/src/core/view/graph';
-import { DETAIL_SIZE, FONT_SIZE, LINE_H, type Layout, type Point } from './layout';
+import { DETAIL_SIZE, FONT_SIZE, LABEL_SIZE, LINE_H, type Layout, type Point } from './layout';
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -11,6 +11,8 @@ export interface Drawing {
   readonly root: SVGGElement;
   readonly nodes: Map<string, SVGGElement>;
   readonly edges: Map<string, SVGGElement>;
+  /** edge labels, in their own layer above the nodes (edge id → label) */
+  readonly labels: Map<string, SVGGElement>;
   /** a layer above everything for route badges */
   readonly overlay: SVGGElement;
 }
@@ -40,13 +42,18 @@ const KIND_TITLE: Record<string, string> = {
 };
 
 export function draw(graph: PreviewGraph, layout: Layout): Drawing {
-  const root = el('g', { class: 'diagram' });
+  // not a tab stop itself (Chromium makes an SVG element with focus listeners one): its nodes are
+  const root = el('g', { class: 'diagram', tabindex: -1 });
   const hostLayer = el('g', { class: 'layer-hosts' }, root);
+  const groupLayer = el('g', { class: 'layer-groups' }, root);
   const edgeLayer = el('g', { class: 'layer-edges' }, root);
   const nodeLayer = el('g', { class: 'layer-nodes' }, root);
+  // labels above the nodes, each on a halo: never hidden behind a box, never run into a line
+  const labelLayer = el('g', { class: 'layer-labels' }, root);
   const overlay = el('g', { class: 'layer-overlay' }, root);
   const nodes = new Map<string, SVGGElement>();
   const edges = new Map<string, SVGGElement>();
+  const labels = new Map<string, SVGGElement>();
 
   for (const n of graph.nodes) {
     const b = layout.boxes.get(n.id);
@@ -75,19 +82,31 @@ export function draw(graph: PreviewGraph, layout: Layout): Drawing {
     nodes.set(n.id, g);
   }
 
+  for (const { box, caption } of layout.groups.values()) {
+    const g = el('g', { class: 'group', transform: `translate(${box.x},${box.y})` }, groupLayer);
+    el('rect', { class: 'frame', width: box.w, height: box.h, rx: 3 }, g);
+    text(g, 8, 14, caption, 'group-caption', LABEL_SIZE);
+  }
+
   for (const e of graph.edges) {
     const pts = layout.edges.get(e.id);
     if (!pts || pts.length < 2) continue;
     const g = el('g', { class: `edge kind-${e.kind}`, 'data-id': e.id }, edgeLayer);
     el('path', { class: 'line', d: pathOf(pts) }, g);
-    if (e.label) {
-      const m = labelPoint(pts);
-      const t = text(g, m.x + 4, m.y - 3, e.label, 'edge-label', DETAIL_SIZE - 1);
-      t.setAttribute('text-anchor', 'start');
-    }
     edges.set(e.id, g);
+    if (!e.label) continue;
+    const at = layout.labels.get(e.id);
+    if (layout.quiet.has(e.id) || !at) {
+      // no room of its own (a grid member's veth: its address is in the node): the label is the edge's tooltip
+      el('title', {}, g).textContent = e.label;
+      continue;
+    }
+    const lg = el('g', { class: `elabel kind-${e.kind}`, 'data-edge': e.id, transform: `translate(${round(at.x)},${round(at.y)})` }, labelLayer);
+    el('rect', { class: 'halo', width: at.w, height: at.h, rx: 3 }, lg);
+    text(lg, 3, at.h - 4, e.label, 'edge-label', LABEL_SIZE);
+    labels.set(e.id, lg);
   }
-  return { root, nodes, edges, overlay };
+  return { root, nodes, edges, labels, overlay };
 }
 
 export function pathOf(pts: readonly Point[]): string {
@@ -96,20 +115,4 @@ export function pathOf(pts: readonly Point[]): string {
 
 function round(v: number): number {
   return Math.round(v * 10) / 10;
-}
-
-/** the middle of the longest segment: where a label least overlaps a node */
-function labelPoint(pts: readonly Point[]): Point {
-  let best = 0;
-  let at: Point = pts[0]!;
-  for (let i = 1; i < pts.length; i++) {
-    const a = pts[i - 1]!;
-    const b = pts[i]!;
-    const len = Math.hypot(b.x - a.x, b.y - a.y);
-    if (len > best) {
-      best = len;
-      at = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-    }
-  }
-  return at;
 }
