@@ -7,14 +7,17 @@ import type { PreviewGraph, PreviewNode } from '../../server/src/core/view/graph
 import type { Matrix } from '../../server/src/core/reach/api';
 import type { FromWebview, PreviewSettings, PreviewState, RouteQuery, ToWebview } from '../../server/src/protocol/preview';
 import type { LspRange, RouteResult } from '../../server/src/protocol/requests';
-import { gridLayout, layoutGraph, layoutKey, textMeasurer, type Layout } from './layout';
+import { DETAIL_SIZE, FONT_SIZE, LABEL_SIZE, gridLayout, layoutGraph, layoutKey, placeLabels, textMeasurer, type Box, type Layout } from './layout';
+import { draw, el, text, type Drawing } from './render';
+import { GraphIndex, NOTABLE_ACTIONS } from './route';
+import { matrixSvg, renderMatrix } from './matrix';
+import { exportSvg, serialise, svgToPng } from './export';
+import { icon, type IconName } from './icons';
 
 /** above this many nodes the instant grid layout is drawn first, ELK's when ready */
 const PROGRESSIVE_NODES = 1500;
-import { draw, el, text, type Drawing } from './render';
-import { GraphIndex, NOTABLE_ACTIONS } from './route';
-import { renderMatrix } from './matrix';
-import { exportSvg, svgToPng } from './export';
+/** text drawn smaller than this many screen pixels is left out (level of detail) */
+const MIN_TEXT_PX = 5;
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -46,34 +49,47 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 
 const app = document.getElementById('app') ?? document.body;
 const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview tools' }, app);
-const button = (label: string, title: string, onClick: () => void, id: string): HTMLButtonElement => {
-  const b = h('button', { type: 'button', title, id }, toolbar, label);
+/** an icon button (a codicon); its name is its aria-label, its tooltip says the shortcut */
+const button = (glyph: IconName, label: string, title: string, onClick: () => void, id: string, parent: Element = toolbar): HTMLButtonElement => {
+  const b = h('button', { type: 'button', title, id, 'aria-label': label, class: 'icon' }, parent);
+  b.appendChild(icon(glyph));
   b.addEventListener('click', onClick);
   return b;
 };
-button('Fit', 'Fit the diagram to the window (0)', () => fit(), 'btn-fit');
-button('−', 'Zoom out (-)', () => zoomBy(1 / 1.25), 'btn-zoom-out');
-button('+', 'Zoom in (+)', () => zoomBy(1.25), 'btn-zoom-in');
-h('span', { class: 'sep' }, toolbar);
-const btnGraph = button('Topology', 'Show the topology', () => setView('graph'), 'btn-graph');
-const btnMatrix = button('Matrix', 'Show the reachability matrix', () => setView('matrix'), 'btn-matrix');
-h('span', { class: 'sep' }, toolbar);
-const btnRoute = button('Route…', 'Pick two endpoints to trace a route (click a source, then a target)', () => setPicking(!picking), 'btn-route');
+const group = (label: string): HTMLElement => h('div', { class: 'group', role: 'group', 'aria-label': label }, toolbar);
+const gView = group('Zoom');
+button('screenFull', 'Fit', 'Fit the diagram to the window (0)', () => fit(), 'btn-fit', gView);
+button('zoomOut', 'Zoom out', 'Zoom out (-)', () => zoomBy(1 / 1.25), 'btn-zoom-out', gView);
+button('zoomIn', 'Zoom in', 'Zoom in (+)', () => zoomBy(1.25), 'btn-zoom-in', gView);
+const gMode = group('View');
+const btnGraph = button('typeHierarchy', 'Topology', 'Show the topology', () => setView('graph'), 'btn-graph', gMode);
+const btnMatrix = button('table', 'Matrix', 'Show the reachability matrix', () => setView('matrix'), 'btn-matrix', gMode);
+const gRoute = group('Route');
+const btnRoute = button('arrowBoth', 'Route', 'Trace a route: click a source, then a target', () => setPicking(!picking), 'btn-route', gRoute);
 btnRoute.setAttribute('aria-pressed', 'false');
-const portInput = h('input', { type: 'text', id: 'port', placeholder: 'port, e.g. 80/tcp', 'aria-label': 'Port for routes and the matrix', size: '12' }, toolbar);
-button('Clear', 'Clear the route (Esc)', () => clearRoute(), 'btn-clear');
-h('span', { class: 'sep' }, toolbar);
-button('SVG', 'Export the diagram as SVG', () => void doExport('svg'), 'btn-svg');
-button('PNG', 'Export the diagram as PNG', () => void doExport('png'), 'btn-png');
+const portInput = h('input', { type: 'text', id: 'port', placeholder: 'port', title: 'Port for routes and the matrix, e.g. 80/tcp', 'aria-label': 'Port for routes and the matrix', size: '8' }, gRoute);
+button('clearAll', 'Clear route', 'Clear the route (Esc)', () => clearRoute(), 'btn-clear', gRoute);
+const gExport = group('Export');
+button('fileCode', 'Export SVG', 'Export the current view as SVG', () => void doExport('svg'), 'btn-svg', gExport);
+button('fileMedia', 'Export PNG', 'Export the current view as PNG', () => void doExport('png'), 'btn-png', gExport);
 const banner = h('div', { class: 'banner', role: 'status', id: 'banner' }, app);
 banner.hidden = true;
 const main = h('div', { class: 'main' }, app);
 const svg = el('svg', { class: 'canvas', id: 'canvas', role: 'application', 'aria-label': 'Topology diagram' }, main);
 const viewport = el('g', { class: 'viewport' }, svg);
+const placeholder = h('div', { class: 'placeholder', id: 'placeholder', role: 'status' }, main);
+placeholder.hidden = true;
 const matrixPane = h('div', { class: 'matrix-pane', id: 'matrix' }, main);
 matrixPane.hidden = true;
-const routePanel = h('aside', { class: 'route-panel', id: 'route-panel', 'aria-live': 'polite' }, main);
+const routePanel = h('aside', { class: 'route-panel', id: 'route-panel', 'aria-label': 'Route' }, main);
 routePanel.hidden = true;
+const routeHead = h('div', { class: 'route-head' }, routePanel);
+const routeTitle = h('h2', { id: 'route-title' }, routeHead);
+const btnCollapse = button('chevronDown', 'Collapse the route details', 'Collapse the route details', () => setCollapsed(!routePanel.classList.contains('collapsed')), 'btn-route-collapse', routeHead);
+btnCollapse.setAttribute('aria-expanded', 'true');
+btnCollapse.setAttribute('aria-controls', 'route-body');
+button('close', 'Close the route', 'Clear the route (Esc)', () => clearRoute(), 'btn-route-close', routeHead);
+const routeBody = h('div', { class: 'route-body', id: 'route-body', 'aria-live': 'polite' }, routePanel);
 const status = h('div', { class: 'statusbar', id: 'status' }, app);
 
 // ---------------------------------------------------------------------------
@@ -92,6 +108,17 @@ let picking = false;
 let pickFrom: string | undefined;
 let transform = state.transform ?? { x: 0, y: 0, k: 1 };
 let lastRoute: { query: RouteQuery; result: RouteResult } | undefined;
+/** routes this page asked for and has not heard back about (keys of `routeKey`) */
+const pendingRoutes = new Set<string>();
+/**
+ * When the route shown was pushed by the extension (cnet.showRoute) rather
+ * than asked for, since the last graph: such a route may be for the document
+ * the extension is opening, whose graph comes just after it.
+ */
+let routePushedAt: number | undefined;
+/** how soon after a pushed route the graph of the document it is for arrives */
+const PUSHED_ROUTE_MS = 2000;
+let matrixShown: Matrix | undefined;
 const measure = (() => {
   // the detail lines use the editor's monospace font: measure with what CSS actually resolves
   const probe = el('text', { class: 'detail' }, el('g', { class: 'node' }, svg));
@@ -110,12 +137,17 @@ function setStatus(msg: string): void {
 
 async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<void> {
   const gen = ++generation;
+  // the document before this one: the last drawn, or (first graph after a reload) the one the saved state is about
+  const previous = currentUri ?? state.uri;
+  const firstGraph = currentUri === undefined;
   const uriChanged = currentUri !== msg.uri;
+  if (previous !== undefined && previous !== msg.uri) forgetDocument(routeIsFor(msg.graph));
   currentUri = msg.uri;
   settings = msg.settings;
   graph = msg.graph;
   index = new GraphIndex(msg.graph);
   saveState({ uri: msg.uri });
+  placeholder.hidden = true;
   showBanner(msg);
 
   const key = layoutKey(msg.graph);
@@ -125,7 +157,7 @@ async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<vo
     if (msg.graph.nodes.length > PROGRESSIVE_NODES) {
       // big topology: draw the instant grid now, swap in ELK's layout when the worker is done
       const t0 = performance.now();
-      const quick = { ...gridLayout(msg.graph, measure), engine: 'grid' as const, ms: performance.now() - t0 };
+      const quick = { ...placeLabels(msg.graph, gridLayout(msg.graph, measure), measure), engine: 'grid' as const, ms: performance.now() - t0 };
       render(msg, quick, uriChanged, gen, `laying out ${msg.graph.nodes.length} nodes in the background…`);
     } else setStatus(`laying out ${msg.graph.nodes.length} nodes…`);
     const l = await layoutGraph(msg.graph, measure);
@@ -139,12 +171,46 @@ async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<vo
   if (warning) post({ type: 'error', message: warning });
 
   if (lastRoute) {
-    // the topology changed: ask again rather than paint an outdated route
-    post({ type: 'requestRoute', query: lastRoute.query });
-  } else if (state.route && uriChanged) {
-    post({ type: 'requestRoute', query: state.route });
+    // the topology changed (or the route was pushed for this document): ask again rather than paint an outdated route
+    requestRoute(lastRoute.query, false);
+  } else if (state.route && firstGraph) {
+    requestRoute(state.route, false);
   }
+  routePushedAt = undefined;
   if (state.view === 'matrix') requestMatrix();
+}
+
+/**
+ * True when the route shown is likely for `next`, the graph of another
+ * document: the extension pushed it (`cnet.showRoute` opening a document
+ * sends the route and the graph at once, the route often first) just before,
+ * and both its endpoints are in `next`. The `route` message does not say
+ * which document it is about, hence this guess.
+ */
+function routeIsFor(next: PreviewGraph): boolean {
+  if (!lastRoute || routePushedAt === undefined || performance.now() - routePushedAt > PUSHED_ROUTE_MS) return false;
+  const endpoints = new Set(next.nodes.map((n) => n.endpoint));
+  return endpoints.has(lastRoute.query.from) && endpoints.has(lastRoute.query.to);
+}
+
+/**
+ * Another document is coming: what the page showed for the previous one
+ * (route, selection, zoom, matrix) is not about it, except a route pushed
+ * for the coming document (`keepRoute`).
+ */
+function forgetDocument(keepRoute = false): void {
+  if (!keepRoute) {
+    lastRoute = undefined;
+    pendingRoutes.clear();
+    saveState({ route: undefined });
+    hideRoutePanel();
+  }
+  selected = undefined;
+  pickFrom = undefined;
+  matrixShown = undefined;
+  matrixPane.replaceChildren();
+  delete document.body.dataset.matrix;
+  saveState({ selected: undefined, transform: undefined });
 }
 
 function render(msg: Extract<ToWebview, { type: 'graph' }>, l: Layout, refit: boolean, gen: number, note?: string): void {
@@ -153,7 +219,7 @@ function render(msg: Extract<ToWebview, { type: 'graph' }>, l: Layout, refit: bo
   drawing = draw(msg.graph, l);
   viewport.replaceChildren(drawing.root);
   wireNodes(drawing);
-  if (refit && !state.transform) fit();
+  if (refit && !state.transform) autoFrame();
   else applyTransform();
   if (selected && drawing.nodes.has(selected)) markSelected(selected);
   else selected = undefined;
@@ -191,6 +257,11 @@ function wireNodes(d: Drawing): void {
       return;
     }
     activateNode(id);
+  });
+  // keyboard focus on a node off screen brings it into view
+  d.root.addEventListener('focusin', (ev) => {
+    const g = (ev.target as Element).closest('.node');
+    if (g) scrollIntoView(g.getAttribute('data-id')!);
   });
   d.root.addEventListener('keydown', (ev) => {
     const g = (ev.target as Element).closest('.node');
@@ -250,40 +321,71 @@ function setPicking(on: boolean): void {
 // ---------------------------------------------------------------------------
 // routes
 
-function requestRoute(query: RouteQuery): void {
+function routeKey(q: RouteQuery): string {
+  return JSON.stringify([q.from, q.to, q.port ?? '']);
+}
+
+function requestRoute(query: RouteQuery, announce = true): void {
   saveState({ route: query });
-  setStatus(`tracing ${query.from} → ${query.to}…`);
+  pendingRoutes.add(routeKey(query));
+  if (announce) setStatus(`tracing ${query.from} → ${query.to}…`);
   post({ type: 'requestRoute', query });
 }
 
-function clearRoute(): void {
-  lastRoute = undefined;
-  saveState({ route: undefined });
+function hideRoutePanel(): void {
   routePanel.hidden = true;
-  routePanel.replaceChildren();
-  paintRoute();
+  routeTitle.replaceChildren();
+  routeBody.replaceChildren();
   delete document.body.dataset.route;
 }
 
+function clearRoute(): void {
+  const had = !routePanel.hidden;
+  lastRoute = undefined;
+  saveState({ route: undefined });
+  hideRoutePanel();
+  paintRoute();
+  if (had && !state.transform) autoFrame();
+}
+
+function setCollapsed(on: boolean): void {
+  routePanel.classList.toggle('collapsed', on);
+  btnCollapse.setAttribute('aria-expanded', String(!on));
+  const label = on ? 'Expand the route details' : 'Collapse the route details';
+  btnCollapse.setAttribute('aria-label', label);
+  btnCollapse.title = label;
+  btnCollapse.replaceChildren(icon(on ? 'chevronUp' : 'chevronDown'));
+  if (!state.transform) autoFrame();
+}
+
 function showRoute(query: RouteQuery, result: RouteResult): void {
+  // an answer to this page's request is about the document shown; anything else was pushed (cnet.showRoute)
+  routePushedAt = pendingRoutes.delete(routeKey(query)) ? undefined : performance.now();
   if (state.view === 'matrix') setView('graph');
   lastRoute = { query, result };
   saveState({ route: query });
   portInput.value = query.port ?? '';
-  routePanel.replaceChildren();
+  routeTitle.textContent = `${query.from} → ${query.to}${query.port ? ` : ${query.port}` : ''}`;
+  routeBody.replaceChildren();
   routePanel.hidden = false;
-  const head = h('h2', {}, routePanel, `${query.from} → ${query.to}${query.port ? ` : ${query.port}` : ''}`);
-  head.id = 'route-title';
   if ('error' in result) {
-    h('p', { class: 'verdict fail' }, routePanel, result.error);
+    h('p', { class: 'verdict fail' }, routeBody, result.error);
     paintRoute();
     document.body.dataset.route = 'error';
+    setStatus(`${query.from} → ${query.to}: ${result.error}`);
+    if (!state.transform) autoFrame();
     return;
   }
-  const verdict = h('p', { class: `verdict ${result.reachable ? 'ok' : 'fail'}` }, routePanel);
+  const verdict = h('p', { class: `verdict ${result.reachable ? 'ok' : 'fail'}` }, routeBody);
   verdict.textContent = `${result.reachable ? '✓ reachable' : '✗ not reachable'} · ${result.disposition}${result.port !== null ? ` · ${result.port}/${result.protocol}` : ''}`;
-  h('p', { class: 'summary' }, routePanel, result.summary);
-  const ol = h('ol', { class: 'hops' }, routePanel);
+  const last = result.hops[result.hops.length - 1];
+  if (!result.reachable && last) {
+    // why it dies, in words, where it does not cover the drawing
+    const why = h('p', { class: 'why', id: 'route-why' }, routeBody);
+    why.textContent = `Dropped at ${last.node}${last.device ? ` ${last.device}` : ''} (hop ${result.hops.length})${last.detail ? `: ${last.detail}` : ''}`;
+  }
+  h('p', { class: 'summary' }, routeBody, result.summary);
+  const ol = h('ol', { class: 'hops' }, routeBody);
   result.hops.forEach((hop, i) => {
     const li = h('li', { class: `hop action-${hop.action}`, 'data-hop': String(i) }, ol);
     h('span', { class: 'action' }, li, hop.action);
@@ -302,25 +404,35 @@ function showRoute(query: RouteQuery, result: RouteResult): void {
   paintRoute();
   document.body.dataset.route = result.reachable ? 'ok' : 'fail';
   setStatus(`${query.from} → ${query.to}: ${result.disposition}`);
+  // the panel took room from the drawing: frame the route again
+  if (!state.transform) autoFrame();
+  else revealBox(routeBox());
 }
 
 /** (Re)applies the current route's highlight to the current drawing. */
 function paintRoute(): void {
   if (!drawing) return;
-  for (const g of drawing.root.querySelectorAll('.on-route, .route-drop, .route-end')) g.classList.remove('on-route', 'route-drop', 'route-end');
+  for (const g of drawing.root.querySelectorAll('.on-route, .route-drop, .route-end, .route-unreached')) g.classList.remove('on-route', 'route-drop', 'route-end', 'route-unreached');
   drawing.overlay.replaceChildren();
   svg.classList.toggle('has-route', !!lastRoute && !('error' in lastRoute.result));
   if (!lastRoute || 'error' in lastRoute.result || !index || !layout) return;
-  const hops = lastRoute.result.hops;
+  const result = lastRoute.result;
+  const hops = result.hops;
   const path = index.routePath(hops);
   for (const id of path.nodes) drawing.nodes.get(id)?.classList.add('on-route');
-  for (const id of path.edges) drawing.edges.get(id)?.classList.add('on-route');
+  for (const id of path.edges) {
+    drawing.edges.get(id)?.classList.add('on-route');
+    drawing.labels.get(id)?.classList.add('on-route');
+  }
+  // both endpoints stay lit, reached or not: the target of a failed route is marked as not reached
+  const toId = index.byEndpoint.get(lastRoute.query.to);
   for (const end of [lastRoute.query.from, lastRoute.query.to]) {
     const id = index.byEndpoint.get(end);
     if (id) drawing.nodes.get(id)?.classList.add('route-end');
   }
+  if (!result.reachable && toId && !path.nodes.has(toId)) drawing.nodes.get(toId)?.classList.add('route-unreached');
   if (path.dropNode) drawing.nodes.get(path.dropNode)?.classList.add('route-drop');
-  // badges: step numbers and the notable actions (NAT, proxy, tunnel, drop) per node
+  // badges: step numbers and the notable actions (NAT, proxy, tunnel, drop) per node, on its top edge
   const steps = new Map<string, string[]>();
   path.hopNodes.forEach((id, i) => {
     if (id === undefined) return;
@@ -332,25 +444,41 @@ function paintRoute(): void {
   for (const [id, list] of steps) {
     const b = layout.boxes.get(id);
     if (!b) continue;
-    const g = el('g', { class: 'badge', transform: `translate(${b.x + b.w - 4},${b.y - 8})`, 'data-node': id }, drawing.overlay);
     const label = list.join(' · ');
-    const w = Math.ceil(measure(label, 10)) + 10;
-    el('rect', { x: -w, y: 0, width: w, height: 15, rx: 7 }, g);
-    const t = text(g, -w + 5, 11, label, 'badge-text', 10);
-    if (list.some((s) => s.endsWith('DROP'))) g.classList.add('drop');
-    void t;
-  }
-  if (path.dropNode && !lastRoute.result.reachable) {
-    const b = layout.boxes.get(path.dropNode);
-    if (b) {
-      const g = el('g', { class: 'badge drop why', transform: `translate(${b.x},${b.y + b.h + 4})` }, drawing.overlay);
+    const w = Math.ceil(measure(label, LABEL_SIZE)) + 10;
+    const g = el('g', { class: 'badge', transform: `translate(${b.x + b.w - 4 - w},${b.y - 8})`, 'data-node': id }, drawing.overlay);
+    const dropHere = id === path.dropNode && !result.reachable;
+    if (dropHere) {
+      // the marker where the packet dies; why is in the route panel and in this tooltip
+      g.classList.add('drop', 'why');
       const last = hops[hops.length - 1];
-      const why = `✗ ${lastRoute.result.disposition}${last?.detail ? `: ${last.detail}` : ''}`;
-      const w = Math.ceil(measure(why, 10)) + 10;
-      el('rect', { x: 0, y: 0, width: w, height: 15, rx: 3 }, g);
-      text(g, 5, 11, why, 'badge-text', 10);
+      el('title', {}, g).textContent = `✗ ${result.disposition}${last?.detail ? `: ${last.detail}` : ''}`;
     }
+    el('rect', { x: 0, y: 0, width: w, height: 15, rx: 7 }, g);
+    text(g, 5, 11, label, 'badge-text', LABEL_SIZE);
   }
+}
+
+/** The drawn extent of the current route (its nodes), or undefined. */
+function routeBox(): Box | undefined {
+  if (!lastRoute || 'error' in lastRoute.result || !index || !layout) return undefined;
+  const path = index.routePath(lastRoute.result.hops);
+  const ids = new Set(path.nodes);
+  const to = index.byEndpoint.get(lastRoute.query.to);
+  if (to) ids.add(to);
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const id of ids) {
+    const b = layout.boxes.get(id);
+    if (!b || nodeById(id)?.kind === 'host') continue;
+    x0 = Math.min(x0, b.x);
+    y0 = Math.min(y0, b.y - 10);
+    x1 = Math.max(x1, b.x + b.w);
+    y1 = Math.max(y1, b.y + b.h);
+  }
+  return x0 < x1 ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -367,6 +495,8 @@ function setView(view: 'graph' | 'matrix'): void {
 }
 
 function requestMatrix(): void {
+  matrixShown = undefined;
+  delete document.body.dataset.matrix;
   if (!graph) return;
   if (graph.containerCount > settings.matrixLimit) {
     matrixPane.replaceChildren();
@@ -380,7 +510,9 @@ function requestMatrix(): void {
 }
 
 function showMatrix(result: Matrix | { error: string }): void {
+  if (!graph) return; // an answer for a document no longer shown
   if ('error' in result) {
+    matrixShown = undefined;
     matrixPane.replaceChildren();
     h('p', { class: 'note error' }, matrixPane, result.error);
     return;
@@ -391,6 +523,7 @@ function showMatrix(result: Matrix | { error: string }): void {
       requestRoute({ from, to, ...(port ? { port } : {}) });
     },
   });
+  matrixShown = result;
   document.body.dataset.matrix = String(result.endpoints.length);
 }
 
@@ -399,24 +532,70 @@ function showMatrix(result: Matrix | { error: string }): void {
 
 function applyTransform(): void {
   viewport.setAttribute('transform', `translate(${transform.x},${transform.y}) scale(${transform.k})`);
+  // level of detail: leave out text too small to read (edge labels first, then details, then names)
+  const k = transform.k;
+  svg.classList.toggle('lod-labels', LABEL_SIZE * k < MIN_TEXT_PX);
+  svg.classList.toggle('lod-details', DETAIL_SIZE * k < MIN_TEXT_PX);
+  svg.classList.toggle('lod-names', FONT_SIZE * k < MIN_TEXT_PX * 0.6);
+  document.body.dataset.zoom = k.toFixed(4);
+}
+
+/** the zoom that fits a w × h box in the drawing area, with a margin */
+function fitScale(w: number, hgt: number): number {
+  const r = svg.getBoundingClientRect();
+  return Math.min((r.width - 20) / Math.max(1, w), (r.height - 20) / Math.max(1, hgt));
+}
+
+/** The smallest zoom allowed: half the zoom that fits the whole graph, however big (at most 0.1). */
+function minScale(): number {
+  return layout ? Math.min(0.1, fitScale(layout.width, layout.height) * 0.5) : 0.1;
 }
 
 function fit(): void {
   if (!layout) return;
-  const r = svg.getBoundingClientRect();
-  const w = Math.max(1, layout.width);
-  const hgt = Math.max(1, layout.height);
-  const k = Math.min(2, Math.max(0.02, Math.min((r.width - 20) / w, (r.height - 20) / hgt)));
-  transform = { k, x: (r.width - w * k) / 2, y: Math.max(10, (r.height - hgt * k) / 2) };
-  applyTransform();
+  frame({ x: 0, y: 0, w: layout.width, h: layout.height }, 2);
   saveState({ transform: undefined });
+}
+
+/** Zooms and pans so `b` fills the drawing area (at most zoom `maxK`), centred. */
+function frame(b: Box, maxK: number): void {
+  const r = svg.getBoundingClientRect();
+  if (r.width <= 0 || r.height <= 0) return;
+  const k = Math.max(1e-4, Math.min(maxK, fitScale(b.w, b.h)));
+  // centred; a box taller than the area (a narrow aspect at the zoom floor) starts at its top
+  const y = b.h * k > r.height - 20 ? 10 - b.y * k : r.height / 2 - (b.y + b.h / 2) * k;
+  transform = { k, x: r.width / 2 - (b.x + b.w / 2) * k, y };
+  applyTransform();
+}
+
+/**
+ * The view nobody has zoomed: the whole graph; with a route shown in a graph
+ * too big to read whole, the route (when the whole graph fits it is shown in
+ * context).
+ */
+function autoFrame(): void {
+  if (!layout) return;
+  fit();
+  const rb = routeBox();
+  if (rb && transform.k < 0.6) frame({ x: rb.x - 40, y: rb.y - 40, w: rb.w + 80, h: rb.h + 80 }, 1);
+}
+
+/** Pans (keeping the zoom) so `b` is in view, if it is not. */
+function revealBox(b: Box | undefined): void {
+  if (!b) return;
+  const r = svg.getBoundingClientRect();
+  const x = b.x * transform.k + transform.x;
+  const y = b.y * transform.k + transform.y;
+  if (x >= 0 && y >= 0 && x + b.w * transform.k <= r.width && y + b.h * transform.k <= r.height) return;
+  transform = { ...transform, x: r.width / 2 - (b.x + b.w / 2) * transform.k, y: r.height / 2 - (b.y + b.h / 2) * transform.k };
+  applyTransform();
 }
 
 function zoomBy(f: number, cx?: number, cy?: number): void {
   const r = svg.getBoundingClientRect();
   const px = cx ?? r.width / 2;
   const py = cy ?? r.height / 2;
-  const k = Math.min(8, Math.max(0.02, transform.k * f));
+  const k = Math.min(8, Math.max(minScale(), transform.k * f));
   const real = k / transform.k;
   transform = { k, x: px - (px - transform.x) * real, y: py - (py - transform.y) * real };
   applyTransform();
@@ -435,6 +614,8 @@ svg.addEventListener(
 let drag: { x: number; y: number; tx: number; ty: number; moved: boolean } | undefined;
 svg.addEventListener('pointerdown', (ev) => {
   if ((ev.target as Element).closest('.node:not(.kind-host), .edge') || ev.button !== 0) return;
+  // a press on a host may start a pan: it does not take the keyboard focus (a click still selects it)
+  if ((ev.target as Element).closest('.node')) ev.preventDefault();
   drag = { x: ev.clientX, y: ev.clientY, tx: transform.x, ty: transform.y, moved: false };
 });
 svg.addEventListener('pointermove', (ev) => {
@@ -465,9 +646,10 @@ window.addEventListener('keydown', (ev) => {
     else clearRoute();
   }
 });
-window.addEventListener('resize', () => {
-  if (!state.transform) fit();
-});
+// the drawing area changes size with the window and with the route panel: frame again unless the user zoomed
+new ResizeObserver(() => {
+  if (!state.transform && !svg.style.display) autoFrame();
+}).observe(svg);
 
 // ---------------------------------------------------------------------------
 // editor cursor → selection
@@ -497,29 +679,76 @@ function selectAtCursor(p: { line: number; character: number }): void {
 }
 
 function scrollIntoView(id: string): void {
-  const b = layout?.boxes.get(id);
-  if (!b) return;
-  const r = svg.getBoundingClientRect();
-  const x = b.x * transform.k + transform.x;
-  const y = b.y * transform.k + transform.y;
-  if (x >= 0 && y >= 0 && x + b.w * transform.k <= r.width && y + b.h * transform.k <= r.height) return;
-  transform = { ...transform, x: r.width / 2 - (b.x + b.w / 2) * transform.k, y: r.height / 2 - (b.y + b.h / 2) * transform.k };
-  applyTransform();
+  revealBox(layout?.boxes.get(id));
 }
 
 // ---------------------------------------------------------------------------
 // export
 
+/** A theme colour (a --cn-* variable) as the concrete value the browser resolves it to. */
+function resolved(variable: string): string {
+  const probe = h('span', { class: 'probe' }, document.body);
+  probe.style.color = `var(${variable})`;
+  const v = getComputedStyle(probe).color;
+  probe.remove();
+  return v;
+}
+
+/** Exports what is shown: the matrix in matrix view, else the diagram (route highlight included). */
 async function doExport(format: 'svg' | 'png'): Promise<void> {
-  if (!drawing) return;
   try {
-    const bg = getComputedStyle(document.body).getPropertyValue('--cn-bg').trim() || getComputedStyle(document.body).backgroundColor || '#ffffff';
-    const svgText = exportSvg(drawing.root, bg);
+    let svgText: string;
+    if (state.view === 'matrix') {
+      if (!matrixShown) throw new Error('the reachability matrix is not drawn, so there is nothing to export');
+      const font = getComputedStyle(document.body).fontFamily || 'sans-serif';
+      svgText = serialise(
+        matrixSvg(
+          matrixShown,
+          { bg: resolved('--cn-bg'), fg: resolved('--cn-fg'), muted: resolved('--cn-muted'), border: resolved('--cn-border'), ok: resolved('--cn-ok'), fail: resolved('--cn-fail'), font },
+          measure,
+        ),
+      );
+    } else {
+      if (!drawing || !graph) throw new Error('no diagram is drawn, so there is nothing to export');
+      // an export is a document read at 1:1: every label in it, whatever the zoom on screen
+      const lod = ['lod-labels', 'lod-details', 'lod-names'].filter((c) => svg.classList.contains(c));
+      svg.classList.remove(...lod);
+      try {
+        svgText = exportSvg(drawing.root, resolved('--cn-bg'));
+      } finally {
+        svg.classList.add(...lod);
+      }
+    }
     const data = format === 'svg' ? svgText : await svgToPng(svgText);
     post({ type: 'exported', format, data });
   } catch (e) {
-    post({ type: 'error', message: `export failed: ${e instanceof Error ? e.message : String(e)}` });
+    post({ type: 'error', message: `${format.toUpperCase()} export failed: ${e instanceof Error ? e.message : String(e)}` });
   }
+}
+
+/** Nothing to draw: no trace of the previous document stays (drawing, statistics, matrix, route), only why. */
+function showEmpty(reason: string): void {
+  generation++; // a layout still under way is for a graph no longer wanted
+  graph = undefined;
+  index = undefined;
+  layout = undefined;
+  layoutKeyCurrent = '';
+  drawing = undefined;
+  viewport.replaceChildren();
+  forgetDocument();
+  lastRoute = undefined;
+  pendingRoutes.clear();
+  hideRoutePanel();
+  saveState({ route: undefined });
+  currentUri = undefined;
+  banner.hidden = true;
+  banner.textContent = '';
+  placeholder.textContent = reason.trim() || 'Open a .cnet file to preview it.';
+  placeholder.hidden = false;
+  setStatus('');
+  delete document.body.dataset.busy;
+  delete document.body.dataset.rendered;
+  document.body.dataset.empty = 'true';
 }
 
 // ---------------------------------------------------------------------------
@@ -530,13 +759,11 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
   if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') return;
   switch (msg.type) {
     case 'graph':
+      delete document.body.dataset.empty;
       void showGraph(msg);
       break;
     case 'empty':
-      graph = undefined;
-      viewport.replaceChildren();
-      banner.hidden = false;
-      banner.textContent = msg.reason;
+      showEmpty(msg.reason);
       break;
     case 'route':
       showRoute(msg.query, msg.result);
