@@ -44,7 +44,7 @@ export async function run(input, output, route, dark) {
   const graph = buildPreviewGraph(analysis);
   const harness = await startHarness();
   try {
-    const page = await harness.open({ width: 1500, height: 1000, bodyClass: dark ? 'cnet-dark' : '' });
+    const page = await harness.open({ width: 1500, height: 1000, theme: dark ? 'dark' : 'light' });
     await showGraph(page, graph, { uri: 'file://' + input, fileName: input.split('/').pop() });
     const [from, to, port] = route;
     const a = resolveEndpoint(analysis.topology, from);
@@ -54,7 +54,7 @@ export async function run(input, output, route, dark) {
       const v = analysis.engine.reach(a, b, p);
       const lines = new LineIndex(text);
       const result = { ...v, hops: v.hops.map(({ span, ...h }) => (span ? { ...h, range: lines.range(span) } : h)) };
-      await send(page, { type: 'route', query: { from, to, ...(port ? { port } : {}) }, result });
+      await send(page, { type: 'route', uri: 'file://' + input, query: { from, to, ...(port ? { port } : {}) }, result });
       await page.waitForSelector('body[data-route]');
     }
     await page.click('#btn-fit');

@@ -107,17 +107,8 @@ let selected: string | undefined = state.selected;
 let picking = false;
 let pickFrom: string | undefined;
 let transform = state.transform ?? { x: 0, y: 0, k: 1 };
-let lastRoute: { query: RouteQuery; result: RouteResult } | undefined;
-/** routes this page asked for and has not heard back about (keys of `routeKey`) */
-const pendingRoutes = new Set<string>();
-/**
- * When the route shown was pushed by the extension (cnet.showRoute) rather
- * than asked for, since the last graph: such a route may be for the document
- * the extension is opening, whose graph comes just after it.
- */
-let routePushedAt: number | undefined;
-/** how soon after a pushed route the graph of the document it is for arrives */
-const PUSHED_ROUTE_MS = 2000;
+/** the route shown, or (uri not drawn yet) pushed by `cnet.showRoute` for the document coming next */
+let lastRoute: { uri: string; query: RouteQuery; result: RouteResult } | undefined;
 let matrixShown: Matrix | undefined;
 const measure = (() => {
   // the detail lines use the editor's monospace font: measure with what CSS actually resolves
@@ -141,7 +132,7 @@ async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<vo
   const previous = currentUri ?? state.uri;
   const firstGraph = currentUri === undefined;
   const uriChanged = currentUri !== msg.uri;
-  if (previous !== undefined && previous !== msg.uri) forgetDocument(routeIsFor(msg.graph));
+  if (previous !== undefined && previous !== msg.uri) forgetDocument(lastRoute?.uri === msg.uri);
   currentUri = msg.uri;
   settings = msg.settings;
   graph = msg.graph;
@@ -170,27 +161,13 @@ async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<vo
   delete document.body.dataset.busy;
   if (warning) post({ type: 'error', message: warning });
 
-  if (lastRoute) {
+  if (lastRoute?.uri === msg.uri) {
     // the topology changed (or the route was pushed for this document): ask again rather than paint an outdated route
     requestRoute(lastRoute.query, false);
   } else if (state.route && firstGraph) {
     requestRoute(state.route, false);
   }
-  routePushedAt = undefined;
   if (state.view === 'matrix') requestMatrix();
-}
-
-/**
- * True when the route shown is likely for `next`, the graph of another
- * document: the extension pushed it (`cnet.showRoute` opening a document
- * sends the route and the graph at once, the route often first) just before,
- * and both its endpoints are in `next`. The `route` message does not say
- * which document it is about, hence this guess.
- */
-function routeIsFor(next: PreviewGraph): boolean {
-  if (!lastRoute || routePushedAt === undefined || performance.now() - routePushedAt > PUSHED_ROUTE_MS) return false;
-  const endpoints = new Set(next.nodes.map((n) => n.endpoint));
-  return endpoints.has(lastRoute.query.from) && endpoints.has(lastRoute.query.to);
 }
 
 /**
@@ -201,7 +178,6 @@ function routeIsFor(next: PreviewGraph): boolean {
 function forgetDocument(keepRoute = false): void {
   if (!keepRoute) {
     lastRoute = undefined;
-    pendingRoutes.clear();
     saveState({ route: undefined });
     hideRoutePanel();
   }
@@ -321,13 +297,8 @@ function setPicking(on: boolean): void {
 // ---------------------------------------------------------------------------
 // routes
 
-function routeKey(q: RouteQuery): string {
-  return JSON.stringify([q.from, q.to, q.port ?? '']);
-}
-
 function requestRoute(query: RouteQuery, announce = true): void {
   saveState({ route: query });
-  pendingRoutes.add(routeKey(query));
   if (announce) setStatus(`tracing ${query.from} → ${query.to}…`);
   post({ type: 'requestRoute', query });
 }
@@ -358,11 +329,14 @@ function setCollapsed(on: boolean): void {
   if (!state.transform) autoFrame();
 }
 
-function showRoute(query: RouteQuery, result: RouteResult): void {
-  // an answer to this page's request is about the document shown; anything else was pushed (cnet.showRoute)
-  routePushedAt = pendingRoutes.delete(routeKey(query)) ? undefined : performance.now();
+function showRoute(uri: string, query: RouteQuery, result: RouteResult): void {
+  if (uri !== currentUri) {
+    // pushed for a document not drawn yet (cnet.showRoute opening it): kept until its graph comes
+    lastRoute = { uri, query, result };
+    return;
+  }
   if (state.view === 'matrix') setView('graph');
-  lastRoute = { query, result };
+  lastRoute = { uri, query, result };
   saveState({ route: query });
   portInput.value = query.port ?? '';
   routeTitle.textContent = `${query.from} → ${query.to}${query.port ? ` : ${query.port}` : ''}`;
@@ -737,7 +711,6 @@ function showEmpty(reason: string): void {
   viewport.replaceChildren();
   forgetDocument();
   lastRoute = undefined;
-  pendingRoutes.clear();
   hideRoutePanel();
   saveState({ route: undefined });
   currentUri = undefined;
@@ -766,7 +739,7 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
       showEmpty(msg.reason);
       break;
     case 'route':
-      showRoute(msg.query, msg.result);
+      showRoute(msg.uri, msg.query, msg.result);
       break;
     case 'matrix':
       showMatrix(msg.result);

@@ -246,12 +246,15 @@ export async function waitForPosted<T extends FromWebview['type']>(page: Page, t
   return (await handle.jsonValue()) as Extract<FromWebview, { type: T }>;
 }
 
+/** The document `showGraph` draws unless told otherwise (routes for it carry this uri). */
+export const DEFAULT_URI = 'file:///work/shop.cnet';
+
 /** Sends a graph and waits until it is drawn. Returns the render generation. */
 export async function showGraph(page: Page, graph: unknown, extra: Partial<Extract<ToWebview, { type: 'graph' }>> = {}): Promise<void> {
   const before = await page.evaluate(() => Number(document.body.dataset.rendered ?? '0'));
   await send(page, {
     type: 'graph',
-    uri: 'file:///work/shop.cnet',
+    uri: DEFAULT_URI,
     fileName: 'shop.cnet',
     version: 1,
     graph: graph as never,

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import type { PreviewGraph } from '../../server/src/core/view/graph';
 import type { RouteResult } from '../../server/src/protocol/requests';
 import type { Matrix } from '../../server/src/core/reach/api';
-import { consoleErrors, cspViolations, pageErrors, posted, realExample, repoRoot, send, showGraph, startHarness, waitForPosted, type Harness } from './harness';
+import { consoleErrors, cspViolations, DEFAULT_URI, pageErrors, posted, realExample, repoRoot, send, showGraph, startHarness, waitForPosted, type Harness } from './harness';
 import { syntheticGraph } from './synthetic';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
@@ -185,7 +185,7 @@ describe('preview page (headless Chromium)', function () {
   it('highlights the hops of a real route, with NAT/tunnel steps labelled, and frames it', async () => {
     await showGraph(page, shop);
     const canvasBefore = await rectOf('#canvas');
-    await send(page, { type: 'route', query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
+    await send(page, { type: 'route', uri: DEFAULT_URI, query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
     await page.waitForSelector('body[data-route="ok"]');
     const onRoute = ['container:web', 'bridge:core-01/docker0', 'tunnel:core-01/flannel0', 'overlay:flannel0', 'tunnel:core-03/flannel0', 'bridge:core-03/docker0', 'container:db'];
     for (const id of onRoute) assert.ok((await classesOf(nodeSel(id))).includes('on-route'), `${id} on the route`);
@@ -216,7 +216,7 @@ describe('preview page (headless Chromium)', function () {
   it('a failed route: where it dies is marked on the drop hop and explained in the panel; the target stays lit', async () => {
     await showGraph(page, shop);
     assert.ok(!('error' in webAdminFail) && !webAdminFail.reachable);
-    await send(page, { type: 'route', query: { from: 'web', to: 'admin-ui', port: '443' }, result: webAdminFail });
+    await send(page, { type: 'route', uri: DEFAULT_URI, query: { from: 'web', to: 'admin-ui', port: '443' }, result: webAdminFail });
     await page.waitForSelector('body[data-route="fail"]');
     assert.ok((await classesOf(nodeSel('bridge:core-01/docker0'))).includes('route-drop'));
     const target = await classesOf(nodeSel('container:admin-ui'));
@@ -253,7 +253,7 @@ describe('preview page (headless Chromium)', function () {
         assert.ok(b.label && b.title && b.icon, JSON.stringify(b));
         assert.ok(b.r.right <= 500 && b.r.top < tb.top + 10, `${b.label} on the first row`);
       }
-      await send(narrow, { type: 'route', query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
+      await send(narrow, { type: 'route', uri: DEFAULT_URI, query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
       await narrow.waitForSelector('body[data-route="ok"]');
       const [canvas, panel] = await Promise.all([narrow.$eval('#canvas', (e) => e.getBoundingClientRect().toJSON() as Rect), narrow.$eval('#route-panel', (e) => e.getBoundingClientRect().toJSON() as Rect)]);
       assert.ok(panel.top >= canvas.bottom - 1 && panel.width > 450, 'the route panel is below the drawing, full width');
@@ -290,6 +290,7 @@ describe('preview page (headless Chromium)', function () {
     await showGraph(page, evil);
     await send(page, {
       type: 'route',
+      uri: DEFAULT_URI,
       query: { from: XSS, to: 'db' },
       result: { ...webAdminFail, from: XSS, hops: [{ node: XSS, device: XSS, action: 'DROP', detail: XSS }] } as RouteResult,
     });
@@ -363,7 +364,7 @@ describe('preview page (headless Chromium)', function () {
 
   it('after `empty` nothing of the previous file stays: no drawing, statistics, matrix or route; the reason is shown', async () => {
     await showGraph(page, shop);
-    await send(page, { type: 'route', query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
+    await send(page, { type: 'route', uri: DEFAULT_URI, query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
     await page.waitForSelector('body[data-route="ok"]');
     await page.click('#btn-matrix');
     await send(page, { type: 'matrix', result: shopMatrix });
@@ -389,7 +390,7 @@ describe('preview page (headless Chromium)', function () {
 
   it('a graph for another document forgets the previous route (no re-request, no panel); a route pushed for the coming document is kept', async () => {
     await showGraph(page, shop);
-    await send(page, { type: 'route', query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
+    await send(page, { type: 'route', uri: DEFAULT_URI, query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
     await page.waitForSelector('body[data-route="ok"]');
     const flannel = realExample('examples/coreos-flannel.cnet');
     const before = (await posted(page)).filter((m) => m.type === 'requestRoute').length;
@@ -409,13 +410,16 @@ describe('preview page (headless Chromium)', function () {
     await page.click(`${nodeSel('container:postgres')} rect`);
     const asked = await waitForPosted(page, 'requestRoute', before);
     assert.deepEqual(asked.query, q);
-    await send(page, { type: 'route', query: q, result: flannel.route(q.from, q.to, q.port) });
+    await send(page, { type: 'route', uri: flannel.uri, query: q, result: flannel.route(q.from, q.to, q.port) });
     await page.waitForSelector('body[data-route]');
     await showGraph(page, { ...flannel.graph, hasErrors: true, errorCount: 1 }, { uri: flannel.uri, fileName: flannel.fileName });
     assert.deepEqual((await waitForPosted(page, 'requestRoute', before + 1)).query, q);
     // cnet.showRoute on another document: its route may come before its graph, and stays
     const pushed = { from: 'internet', to: 'web', port: '443' };
-    await send(page, { type: 'route', query: pushed, result: shopEx.route(pushed.from, pushed.to, pushed.port) });
+    const titleBefore = await page.textContent('#route-title');
+    await send(page, { type: 'route', uri: DEFAULT_URI, query: pushed, result: shopEx.route(pushed.from, pushed.to, pushed.port) });
+    // not painted on the flannel graph it is not about
+    assert.equal(await page.textContent('#route-title'), titleBefore);
     await showGraph(page, shop);
     assert.deepEqual((await waitForPosted(page, 'requestRoute', before + 2)).query, pushed);
   });
@@ -454,7 +458,7 @@ describe('preview page (headless Chromium)', function () {
 
   it('exports the diagram as standalone SVG (theme colours as attributes, no style attribute) and as PNG, with no CSP violation', async () => {
     await showGraph(page, shop);
-    await send(page, { type: 'route', query: { from: 'web', to: 'admin-ui', port: '443' }, result: webAdminFail });
+    await send(page, { type: 'route', uri: DEFAULT_URI, query: { from: 'web', to: 'admin-ui', port: '443' }, result: webAdminFail });
     await page.waitForSelector('body[data-route="fail"]');
     await page.click('#btn-svg');
     const svg = await waitForPosted(page, 'exported');
@@ -516,7 +520,7 @@ describe('preview page (headless Chromium)', function () {
 
   it('saves its view in the webview state (uri, route) for the panel serializer', async () => {
     await showGraph(page, shop);
-    await send(page, { type: 'route', query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
+    await send(page, { type: 'route', uri: DEFAULT_URI, query: { from: 'web', to: 'db', port: '5432/tcp' }, result: webDb });
     await page.waitForSelector('body[data-route="ok"]');
     const state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
     assert.deepEqual(state, { uri: 'file:///work/shop.cnet', view: 'graph', route: { from: 'web', to: 'db', port: '5432/tcp' } });

@@ -32,7 +32,7 @@ describe('preview: language server → page', function () {
     const g = await client.request<PreviewGraphResult>('cnet/previewGraph', { uri });
     assert.ok(g);
     const { uri: _u, version: _v, ...graph } = g;
-    await showGraph(page, graph);
+    await showGraph(page, graph, { uri });
   });
   afterEach(async () => {
     const errors = pageErrors(page);
@@ -46,7 +46,7 @@ describe('preview: language server → page', function () {
     assert.equal(await page.$$eval('svg .node.kind-container', (e) => e.length), 7);
     const r = await client.request<RouteResult>('cnet/route', { uri, from: 'admin-ui', to: 'db', port: '5432' });
     assert.ok(!('error' in r) && r.reachable);
-    await send(page, { type: 'route', query: { from: 'admin-ui', to: 'db', port: '5432' }, result: r });
+    await send(page, { type: 'route', uri, query: { from: 'admin-ui', to: 'db', port: '5432' }, result: r });
     await page.waitForSelector('body[data-route="ok"]');
     assert.deepEqual(await onRoute(), [
       'bridge:core-01/admin',
@@ -72,7 +72,7 @@ describe('preview: language server → page', function () {
   it('shows where the server says a route dies', async () => {
     const r = await client.request<RouteResult>('cnet/route', { uri, from: 'web', to: 'admin-ui', port: '443' });
     assert.ok(!('error' in r) && !r.reachable);
-    await send(page, { type: 'route', query: { from: 'web', to: 'admin-ui', port: '443' }, result: r });
+    await send(page, { type: 'route', uri, query: { from: 'web', to: 'admin-ui', port: '443' }, result: r });
     await page.waitForSelector('body[data-route="fail"]');
     assert.equal(await page.$eval('svg .node.route-drop', (e) => e.getAttribute('data-id')), 'bridge:core-01/docker0');
     assert.match((await page.textContent('svg .badge.why'))!, new RegExp(r.disposition));
@@ -81,7 +81,7 @@ describe('preview: language server → page', function () {
   it('an unknown endpoint comes back as an error the page shows', async () => {
     const r = await client.request<RouteResult>('cnet/route', { uri, from: 'nope', to: 'db' });
     assert.ok('error' in r);
-    await send(page, { type: 'route', query: { from: 'nope', to: 'db' }, result: r });
+    await send(page, { type: 'route', uri, query: { from: 'nope', to: 'db' }, result: r });
     await page.waitForSelector('body[data-route="error"]');
     assert.match((await page.textContent('#route-panel'))!, /unknown endpoint/);
   });

@@ -253,7 +253,7 @@ export class PreviewManager implements vscode.Disposable {
     } catch (e) {
       result = { error: errorText(e) };
     }
-    this.post({ type: 'route', query, result });
+    this.post({ type: 'route', uri, query, result });
   }
 
   private async answerMatrix(port: string | undefined): Promise<void> {

@@ -43,8 +43,11 @@ export type ToWebview =
     }
   /** the document is gone or the server could not answer */
   | { readonly type: 'empty'; readonly reason: string }
-  /** draw this route (answer to `requestRoute`, or pushed by `cnet.showRoute`) */
-  | { readonly type: 'route'; readonly query: RouteQuery; readonly result: RouteResult }
+  /**
+   * draw this route (answer to `requestRoute`, or pushed by `cnet.showRoute`)
+   * of the document `uri`: one that is not drawn yet keeps it until its graph comes
+   */
+  | { readonly type: 'route'; readonly uri: string; readonly query: RouteQuery; readonly result: RouteResult }
   | { readonly type: 'matrix'; readonly port?: string; readonly result: MatrixResult }
   /** the editor cursor moved: select the innermost node whose range holds it */
   | { readonly type: 'cursor'; readonly position: { readonly line: number; readonly character: number } }
