@@ -160,7 +160,7 @@ export class Walk {
     const h = root.host;
     // the target's address on a tenant vlan of an ovs overlay the sender is on, but in another vlan (R16):
     // whatever the sender's routes say (one overlay subnet for all vlans, or addresses repeated per vlan), ovs keeps it apart
-    const vm = this.targetOnSiblingVlan(root, dst) ?? undefined;
+    const vm = this.targetOnSiblingVlan(root, dst);
     if (vm) {
       const a = atts.find((x) => x.segment.overlay === vm.segment.overlay)!;
       this.hop(srcName, containerIface(a), 'SEND', () => `${formatIp(a.ip!)} -> ${this.ep(dst, dport)} on ${a.segment.overlay!.name} vlan ${a.segment.vlan ?? 'untagged'}`);
@@ -173,13 +173,6 @@ export class Walk {
       if (sub && cidrContains(sub, dst) && (!att || a === primary) && !(dst === INTERNET_IP && this.target.stack.kind === 'internet')) att = a;
     }
     if (!att) {
-      // an ovs sibling vlan holds the address? (R16)
-      const vm = this.vlanMismatch(root, dst);
-      if (vm) {
-        const a = atts.find((x) => x.segment.overlay === vm.segment.overlay)!;
-        this.hop(srcName, containerIface(a), 'SEND', () => `${formatIp(a.ip!)} -> ${this.ep(dst, dport)} on ${a.segment.overlay!.name} vlan ${a.segment.vlan ?? 'untagged'}`);
-        this.drop(h.name, `vlan ${a.segment.vlan ?? 'untagged'}`, 'VLAN_MISMATCH', () => `${formatIp(dst)} is ${vm.container.name} on vlan ${vm.segment.vlan ?? 'untagged'}; ${root.name} is on vlan ${a.segment.vlan ?? 'untagged'}: ovs keeps tenant vlans apart`, vm.prop?.span ?? vm.container.nameSpan);
-      }
       if (!primary || primary.ip === undefined) this.drop(srcName, 'eth0', 'NO_ROUTE', () => `${root.name} has no default route`, root.nameSpan);
       const seg = primary.segment;
       const pip = primary.ip;
@@ -236,19 +229,6 @@ export class Walk {
     const mine = root.attachments.filter((a) => a.segment.overlay === ta.segment.overlay);
     if (mine.length === 0 || mine.some((a) => a.segment === ta.segment)) return undefined;
     return ta;
-  }
-
-  private vlanMismatch(root: Container, dst: Ip): Attachment | undefined {
-    for (const a of root.attachments) {
-      const o = a.segment.overlay;
-      if (!o || o.driver !== 'ovs') continue;
-      for (const seg of o.segments) {
-        if (seg === a.segment) continue;
-        const t = this.dp.bySegment.get(seg)?.get(dst);
-        if (t) return t;
-      }
-    }
-    return undefined;
   }
 
   /** The host's own stack sends (host processes, `network host` containers, docker-proxy). */
