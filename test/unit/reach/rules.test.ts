@@ -214,6 +214,11 @@ host h2 {
       expectVerdict(b, 'tool', 'h2', 9090, 'ACCEPTED');
       expectVerdict(b, 'h1', 'h2', 9090, 'ACCEPTED');
       expectVerdict(b, 'c', 'h1', 8081, 'NOT_LISTENING');
+      // a network host container is reached only on its own ports, not on the host's publishes
+      expectVerdict(b, 'c', 'agent', 8080, 'NOT_LISTENING');
+      expectVerdict(b, 'h2', 'agent', 8080, 'NOT_LISTENING');
+      expectVerdict(b, 'tool', 'tool', 9090, 'NOT_LISTENING');
+      expectVerdict(b, 'app', 'tool', 9090, 'NOT_LISTENING');
     });
   });
 

@@ -250,7 +250,8 @@ function localAddresses(h: Host, fromSameHost: boolean): Ip[] {
  * walk must go through the host's nat and docker-proxy, not stop at loopback.
  */
 function viaOwnPublish(tgt: Target, port: number | null, protocol: Protocol): boolean {
-  if (port === null || tgt.stack.kind !== 'host' || listener(tgt, port, protocol)) return false;
+  // a host, not a `network host` container: that one is reached only on its own ports
+  if (port === null || tgt.stack.kind !== 'host' || tgt.container || listener(tgt, port, protocol)) return false;
   const h = tgt.stack.host;
   return h.containers.some((c) => c.mode.kind === 'bridged' && c.publishes.some((p) => p.hostPort === port && p.protocol === protocol));
 }

@@ -318,9 +318,10 @@ export class Walk {
   private hostInput(h: Host, pkt: Packet, inDev: string, skip?: Rule): void {
     const plane = this.plane(h);
     const t = this.target;
-    // the target host's own services; failing those, a docker-proxy of its publishes (R6)
+    // the target host's own services; failing those, a docker-proxy of its publishes (R6) — a
+    // `network host` container target only ever on its own ports
     const toThisHost = t.stack.kind === 'host' && t.stack.host === h;
-    if (toThisHost && (pkt.dport === null || listener(t, pkt.dport, this.protocol) || !h.userlandProxy || !findProxy(plane, pkt.dst, pkt.dport, pkt.protocol)?.to)) {
+    if (toThisHost && (t.container || pkt.dport === null || listener(t, pkt.dport, this.protocol) || !h.userlandProxy || !findProxy(plane, pkt.dst, pkt.dport, pkt.protocol)?.to)) {
       this.deliverListener(h.name, inDev, pkt.dport, pkt.dst);
       return;
     }
@@ -491,7 +492,7 @@ export class Walk {
   private deliverAttachment(ta: Attachment, pkt: Packet): void {
     const t = this.target;
     const c = ta.container;
-    if (t.stack.kind === 'host' && this.publishedBy === t.stack.host && pkt.dport !== null) {
+    if (t.stack.kind === 'host' && !t.container && this.publishedBy === t.stack.host && pkt.dport !== null) {
       // a host target reached on one of its published ports: the container behind the publish answers
       const p = c.expose.find((x) => x.port === pkt.dport && x.protocol === this.protocol);
       if (!p) this.drop(c.name, containerIface(ta), 'NOT_LISTENING', () => `${formatIp(pkt.dst)}:${pkt.dport}/${this.protocol}: ${c.name} does not listen there (connection refused)`, c.nameSpan);
