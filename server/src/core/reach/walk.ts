@@ -494,9 +494,10 @@ export class Walk {
     const c = ta.container;
     if (t.stack.kind === 'host' && !t.container && this.publishedBy === t.stack.host && pkt.dport !== null) {
       // a host target reached on one of its published ports: the container behind the publish answers
-      const p = c.expose.find((x) => x.port === pkt.dport && x.protocol === this.protocol);
-      if (!p) this.drop(c.name, containerIface(ta), 'NOT_LISTENING', () => `${formatIp(pkt.dst)}:${pkt.dport}/${this.protocol}: ${c.name} does not listen there (connection refused)`, c.nameSpan);
-      this.hop(c.name, containerIface(ta), 'DELIVER', () => `${formatIp(pkt.dst)}:${pkt.dport}/${this.protocol} (${c.name} expose ${pkt.dport}/${this.protocol}, published by ${t.name})`, p.span);
+      const port = pkt.dport;
+      const l = listener({ name: c.name, stack: { kind: 'bridged', root: c }, container: c }, port, this.protocol);
+      if (!l) this.drop(c.name, containerIface(ta), 'NOT_LISTENING', () => `${formatIp(pkt.dst)}:${port}/${this.protocol}: ${c.name} does not listen there (connection refused)`, c.nameSpan);
+      this.hop(c.name, containerIface(ta), 'DELIVER', () => `${formatIp(pkt.dst)}:${port}/${this.protocol} (${l.what}, published by ${t.name})`, l.span);
       return;
     }
     const node = t.container && t.stack.kind === 'bridged' && t.stack.root === c ? t.container.name : c.name;
