@@ -66,10 +66,28 @@ if [ ! -f "$CS_DIR/.complete" ] || [ ! -f "$CS_ENTRY" ]; then
   say "installing code-server@$CS_VERSION with Node $NODE_MAJOR (~3 min; log: $CACHE/logs/code-server-install.log)"
   t0=$SECONDS
   rm -rf "$CS_DIR" "$CS_DIR.partial"
-  # npm runs under Node 24 (first on PATH); node-gyp uses its bundled headers,
-  # not ~/.npmrc's nodedir and not a download.
-  if ! PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
-      npm install -g --prefix "$CS_DIR.partial" --foreground-scripts "code-server@$CS_VERSION" \
+  # The install runs in a clean environment, whoever calls us. Under
+  # `npm test` the caller's npm exports npm_config_user_agent ("... node/v20"),
+  # npm_config_node_gyp, npm_config_prefix, npm_config_nodedir and friends;
+  # the inner npm reads every npm_config_* variable as configuration, so
+  # code-server's postinstall.sh (which takes the Node version from
+  # $npm_config_user_agent) saw "node v20" and refused. `env -i` keeps only
+  # what the install needs: Node 24 first on PATH, our own npmrc (not the
+  # user's ~/.npmrc), the cache dirs, CA and proxy settings. node-gyp uses
+  # Node 24's bundled headers (nodedir), never a download.
+  printf 'fund=false\naudit=false\nupdate-notifier=false\n' >"$CACHE/npmrc"; : >"$CACHE/npmrc-global"
+  keep=(HOME="$HOME" PATH="$NODE_DIR/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        TMPDIR="$CACHE/tmp" LANG=C.UTF-8
+        npm_config_cache="$CACHE/npm-cache" npm_config_userconfig="$CACHE/npmrc"
+        npm_config_globalconfig="$CACHE/npmrc-global" npm_config_nodedir="$NODE_DIR")
+  for v in NODE_EXTRA_CA_CERTS SSL_CERT_FILE SSL_CERT_DIR http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY npm_config_registry; do
+    [ -n "${!v:-}" ] && keep+=("$v=${!v}")
+  done
+  # the npm package of Node has no npm: run this machine's npm under Node 24
+  NPM_CLI=$(readlink -f "$(command -v npm)"); NPM_CLI="$(dirname "$NPM_CLI")/npm-cli.js"
+  [ -f "$NPM_CLI" ] || { say "cannot find npm-cli.js next to $(command -v npm)"; exit 1; }
+  if ! env -i "${keep[@]}" "$NODE_DIR/bin/node" "$NPM_CLI" \
+      install -g --prefix "$CS_DIR.partial" --foreground-scripts "code-server@$CS_VERSION" \
       >"$CACHE/logs/code-server-install.log" 2>&1; then
     tail -30 "$CACHE/logs/code-server-install.log" >&2
     say "code-server install failed (full log above)"; exit 1
