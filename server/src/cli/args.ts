@@ -16,23 +16,24 @@ export interface PortArg {
 }
 
 export type Command =
-  | { readonly kind: 'help'; readonly topic?: 'check' | 'reach' | 'matrix' }
+  | { readonly kind: 'help'; readonly topic?: 'check' | 'reach' | 'matrix' | 'emulate' }
   | { readonly kind: 'version' }
   | { readonly kind: 'check'; readonly files: readonly string[]; readonly format: CheckFormat; readonly color: ColorMode }
   | { readonly kind: 'reach'; readonly file: string; readonly from: string; readonly to: string; readonly port?: PortArg; readonly format: ReachFormat; readonly color: ColorMode }
-  | { readonly kind: 'matrix'; readonly file: string; readonly port?: PortArg; readonly format: MatrixFormat; readonly color: ColorMode };
+  | { readonly kind: 'matrix'; readonly file: string; readonly port?: PortArg; readonly format: MatrixFormat; readonly color: ColorMode }
+  | { readonly kind: 'emulate'; readonly file?: string; readonly matrix: boolean; readonly port?: PortArg; readonly keep: boolean; readonly cleanup: boolean; readonly format: ReachFormat; readonly color: ColorMode };
 
 export class UsageError extends Error {
   constructor(
     message: string,
     /** which command's usage to print with it */
-    readonly topic?: 'check' | 'reach' | 'matrix',
+    readonly topic?: 'check' | 'reach' | 'matrix' | 'emulate',
   ) {
     super(message);
   }
 }
 
-export const USAGE: Record<'main' | 'check' | 'reach' | 'matrix', string> = {
+export const USAGE: Record<'main' | 'check' | 'reach' | 'matrix' | 'emulate', string> = {
   main: `usage: cnet <command> [options]
 
 commands:
@@ -44,6 +45,11 @@ commands:
       2 usage or I/O error. FROM/TO: a container, a host or internet.
   matrix FILE [--port P] [--format text|json|csv]
       all-pairs reachability over every container plus internet.
+  emulate FILE [--matrix] [--port P] [--keep] [--format text|json]
+      build the topology in Linux network namespaces (root) and prove every
+      expect and link (and with --matrix every pair) with real connections;
+      exit 0 all agree, 1 a disagreement, 3 cannot run here.
+      emulate --cleanup removes what a killed run left behind.
 
 options:
   --format F        output format (per command, see above)
@@ -75,12 +81,32 @@ container in declaration order plus internet. Without --port, a pair counts
 when the target is reachable on any port it exposes.
 exit status: 0 printed, 2 usage or I/O error.
 `,
+  emulate: `usage: cnet emulate FILE [--matrix] [--port P] [--keep] [--format text|json]
+       cnet emulate --cleanup
+
+Builds the topology in Linux network namespaces under a unique prefix — one
+per host, container stack, underlay and overlay segment, and one for the
+internet — with the routes and Docker iptables rules cnet compiles, serves
+every exposed port with a banner naming the container, and probes every
+expect and link (with --matrix also every ordered pair of the matrix) with
+real TCP/UDP connections. Prints static verdict, kernel verdict, agreement
+and the address:port that answered. Needs root, ip (iproute2) and iptables;
+nothing outside its own namespaces is touched, and they are removed on exit,
+error, Ctrl-C or SIGTERM.
+  --matrix     also probe every pair of \`cnet matrix\` (port-less, or --port)
+  --keep       leave the namespaces (and their servers) for inspection and
+               print how to enter them (ip netns exec NAME ...)
+  --cleanup    remove the namespaces of killed runs, then exit
+exit status: 0 every probe agrees, 1 a probe disagrees, 2 usage or I/O
+error, 3 cannot run here (not root, no ip/iptables, no network namespaces).
+`,
 };
 
 const FORMATS = {
   check: ['text', 'json', 'sarif'],
   reach: ['text', 'json'],
   matrix: ['text', 'json', 'csv'],
+  emulate: ['text', 'json'],
 } as const;
 
 const COLORS: readonly ColorMode[] = ['auto', 'always', 'never'];
@@ -99,11 +125,11 @@ export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === '-h' || first === '--help' || first === 'help') {
     const topic = rest[0];
-    if (topic === 'check' || topic === 'reach' || topic === 'matrix') return { kind: 'help', topic };
+    if (topic === 'check' || topic === 'reach' || topic === 'matrix' || topic === 'emulate') return { kind: 'help', topic };
     return { kind: 'help' };
   }
   if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
-  if (first !== 'check' && first !== 'reach' && first !== 'matrix') {
+  if (first !== 'check' && first !== 'reach' && first !== 'matrix' && first !== 'emulate') {
     if (first!.startsWith('-')) throw new UsageError(`unknown option '${first}'`);
     throw new UsageError(`unknown command '${first}'`);
   }
@@ -113,6 +139,7 @@ export function parseArgs(argv: readonly string[]): Command {
   let format: string | undefined;
   let port: PortArg | undefined;
   let color: ColorMode = 'auto';
+  const flags = new Set<string>();
   let optionsDone = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -151,6 +178,8 @@ export function parseArgs(argv: readonly string[]): Command {
       color = v as ColorMode;
     } else if (name === '--no-color') {
       color = 'never';
+    } else if (command === 'emulate' && (name === '--matrix' || name === '--keep' || name === '--cleanup') && eq < 0) {
+      flags.add(name);
     } else {
       throw new UsageError(`unknown option '${name}'`, command);
     }
@@ -168,5 +197,10 @@ export function parseArgs(argv: readonly string[]): Command {
     case 'matrix':
       if (positionals.length !== 1) throw new UsageError(`matrix needs exactly one FILE (got ${positionals.length})`, command);
       return { kind: 'matrix', file: positionals[0]!, ...(port ? { port } : {}), format: (format ?? 'text') as MatrixFormat, color };
+    case 'emulate': {
+      const cleanup = flags.has('--cleanup');
+      if (cleanup ? positionals.length !== 0 : positionals.length !== 1) throw new UsageError(cleanup ? 'emulate --cleanup takes no FILE' : `emulate needs exactly one FILE (got ${positionals.length})`, command);
+      return { kind: 'emulate', ...(cleanup ? {} : { file: positionals[0]! }), matrix: flags.has('--matrix'), ...(port ? { port } : {}), keep: flags.has('--keep'), cleanup, format: (format ?? 'text') as ReachFormat, color };
+    }
   }
 }

@@ -39,7 +39,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 const info = packageInfo();
-process.exitCode = run(process.argv.slice(2), {
+const status = run(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   stdoutIsTTY: process.stdout.isTTY === true,
@@ -48,3 +48,5 @@ process.exitCode = run(process.argv.slice(2), {
   version: info.version,
   informationUri: info.informationUri,
 });
+if (typeof status === 'number') process.exitCode = status;
+else void status.then((code) => (process.exitCode = code));

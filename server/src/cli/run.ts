@@ -18,6 +18,7 @@ import { chooseStyle, type Style } from './style';
 import { renderCheckJson, renderCheckText, renderSarif, type CheckedFile } from './check-format';
 import { matrixCsvChunks, matrixJsonChunks, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
 import { suggest } from './suggest';
+import { runEmulate } from './emulate';
 
 export interface CliEnv {
   readonly stdout: (s: string) => void;
@@ -35,7 +36,8 @@ export const EXIT_OK = 0;
 export const EXIT_FOUND = 1;
 export const EXIT_USAGE = 2;
 
-export function run(argv: readonly string[], env: CliEnv): number {
+/** A number, or for `emulate` (namespaces, real connections) a promise of one. */
+export function run(argv: readonly string[], env: CliEnv): number | Promise<number> {
   let command: Command;
   try {
     command = parseArgs(argv);
@@ -60,14 +62,20 @@ export function run(argv: readonly string[], env: CliEnv): number {
         return reach(command, env);
       case 'matrix':
         return matrix(command, env);
+      case 'emulate':
+        return runEmulate(command, env).catch((e: unknown) => internalError(e, env));
     }
   } catch (e) {
-    // A bug in cnet: one line, plus the stack only when asked for.
-    const msg = e instanceof Error ? e.message : String(e);
-    env.stderr(`cnet: internal error: ${msg}\n`);
-    if (env.env['CNET_DEBUG'] && e instanceof Error && e.stack) env.stderr(e.stack + '\n');
-    return EXIT_USAGE;
+    return internalError(e, env);
   }
+}
+
+/** A bug in cnet: one line, plus the stack only when asked for. */
+function internalError(e: unknown, env: CliEnv): number {
+  const msg = e instanceof Error ? e.message : String(e);
+  env.stderr(`cnet: internal error: ${msg}\n`);
+  if (env.env['CNET_DEBUG'] && e instanceof Error && e.stack) env.stderr(e.stack + '\n');
+  return EXIT_USAGE;
 }
 
 function read(env: CliEnv, path: string): ReadResult {

@@ -1,0 +1,239 @@
+/**
+ * `cnet emulate`: builds a topology for real in Linux network namespaces —
+ * the data plane the packet walk reads, rendered as interfaces, routes and
+ * Docker's iptables rules — and proves every verdict with real connections.
+ *
+ * Public surface: `emulate(analysis, options)` and `cleanup()`. Everything
+ * lives in namespaces under a unique prefix; teardown runs on every way out
+ * (return, throw, SIGINT, SIGTERM, process exit) unless `keep` is set.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Analysis } from '../core/index';
+import type { PortQuery } from '../core/reach/api';
+import type { Protocol } from '../core/model/types';
+import { compile } from '../core/dataplane/compile';
+import { formatIp } from '../core/model/ip';
+import { LineIndex } from '../core/text';
+import { buildPlan, type Plan } from './plan';
+import { enumerateProbes, formatVia, internetPorts, type Probe, type ProbeKind } from './probes';
+import { bannerOf } from './agent';
+import { Agent, build, cleanupLeftovers, deleteNamespaces, preflight, type CleanupResult, type Environment, type ProbeResult } from './kernel';
+
+export { CannotRun, BuildError, INSTALL_HINT } from './kernel';
+export type { CleanupResult, Environment } from './kernel';
+
+export interface EmulateOptions {
+  readonly matrix?: boolean;
+  readonly port?: PortQuery;
+  /** leave the namespaces (and their servers) for inspection */
+  readonly keep?: boolean;
+  /** first-attempt connect timeout (a dropped SYN waits this long) */
+  readonly timeoutMs?: number;
+  /** a connection that timed out where the engine says reachable is tried again this long */
+  readonly retryTimeoutMs?: number;
+  /** progress lines (stderr) */
+  readonly log?: (line: string) => void;
+  /** namespace prefix (tests); default `cnet-<pid>-<random>-` */
+  readonly prefix?: string;
+  /** install SIGINT/SIGTERM handlers that tear down (default true) */
+  readonly handleSignals?: boolean;
+}
+
+export interface ProbeReport {
+  readonly kind: ProbeKind;
+  readonly from: string;
+  readonly to: string;
+  readonly port: number | null;
+  readonly protocol: Protocol;
+  readonly static: boolean;
+  readonly kernel: boolean;
+  readonly agree: boolean;
+  /** the address:port that answered, or null */
+  readonly via: string | null;
+  /** what the connections met: the banner that answered, else refused / timeout / unreachable / closed, per address */
+  readonly detail: string;
+  /** 0-based line of the expect or link */
+  readonly line?: number;
+}
+
+export interface EmulateReport {
+  readonly probes: readonly ProbeReport[];
+  readonly total: number;
+  readonly agreed: number;
+  readonly environment: Environment;
+  readonly notes: readonly string[];
+  /** listeners that could not be bound, things not emulated */
+  readonly warnings: readonly string[];
+  /** --keep: how to enter each namespace */
+  readonly kept?: readonly { readonly label: string; readonly name: string }[];
+  readonly timings: { readonly buildMs: number; readonly agentsMs: number; readonly probeMs: number; readonly teardownMs: number; readonly namespaces: number; readonly connections: number };
+}
+
+export function newPrefix(): string {
+  return `cnet-${process.pid}-${randomBytes(3).toString('hex')}-`;
+}
+
+/** Removes the namespaces of runs that were killed (their process is gone). */
+export function cleanup(): CleanupResult {
+  return cleanupLeftovers();
+}
+
+export async function emulate(analysis: Analysis, options: EmulateOptions = {}): Promise<EmulateReport> {
+  const log = options.log ?? (() => {});
+  const prefix = options.prefix ?? newPrefix();
+  const environment = preflight(prefix);
+  const topology = analysis.topology;
+  const plan = buildPlan(topology, compile(topology), { prefix });
+  const lines = new LineIndex(analysis.text);
+  const probes = enumerateProbes(topology, analysis.engine, plan, (o) => lines.positionAt(o).line, { matrix: options.matrix, port: options.port });
+  for (const p of internetPorts(probes)) plan.internet.agent!.listeners.push({ port: p.port, proto: p.protocol, banner: bannerOf('internet', p.port, p.protocol) });
+
+  const created: string[] = [];
+  const agents: Agent[] = [];
+  let tornDown = false;
+  let teardownMs = 0;
+  const teardown = () => {
+    if (tornDown) return;
+    tornDown = true;
+    const t = Date.now();
+    for (const a of agents) a.kill();
+    deleteNamespaces(created);
+    teardownMs = Date.now() - t;
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    teardown();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  const onExit = () => teardown();
+  if (options.handleSignals !== false) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  process.on('exit', onExit);
+  const warnings = [...plan.warnings];
+  let kept = false;
+  try {
+    const t0 = Date.now();
+    log(`building ${plan.namespaces.length} namespaces (${prefix}*)`);
+    build(plan, created);
+    const t1 = Date.now();
+    for (const n of plan.namespaces) if (n.agent) agents.push(new Agent(n, { listeners: n.agent.listeners, relays: n.agent.relays, ...(n.agent.source ? { source: n.agent.source } : {}) }));
+    const errs = await Promise.all(agents.map((a) => a.ready.then((e) => e.map((x) => `${a.ns.label}: cannot listen on ${x}`))));
+    for (const e of errs) warnings.push(...e);
+    const t2 = Date.now();
+    log(`${agents.length} agents serving; probing ${probes.length} probes`);
+    const { reports, connections } = await runProbes(probes, agents, plan, options.timeoutMs ?? 1500, options.retryTimeoutMs ?? 5000);
+    const t3 = Date.now();
+    let keptList: { label: string; name: string }[] | undefined;
+    if (options.keep) {
+      for (const a of agents) a.keep();
+      kept = true;
+      keptList = plan.namespaces.map((n) => ({ label: n.label, name: n.name }));
+    }
+    return {
+      probes: reports,
+      total: reports.length,
+      agreed: reports.filter((r) => r.agree).length,
+      environment,
+      notes: plan.notes,
+      warnings,
+      ...(keptList ? { kept: keptList } : {}),
+      timings: {
+        buildMs: t1 - t0,
+        agentsMs: t2 - t1,
+        probeMs: t3 - t2,
+        get teardownMs() {
+          return teardownMs;
+        },
+        namespaces: plan.namespaces.length,
+        connections,
+      },
+    };
+  } finally {
+    if (!kept) teardown();
+    else tornDown = true;
+    process.removeListener('exit', onExit);
+    if (options.handleSignals !== false) {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+  }
+}
+
+async function runProbes(probes: readonly Probe[], agents: readonly Agent[], plan: Plan, timeoutMs: number, retryMs: number): Promise<{ reports: ProbeReport[]; connections: number }> {
+  const agentOf = new Map(agents.map((a) => [a.ns, a]));
+  // one real connection per distinct (namespace, address, port): probes share them
+  const results = new Map<string, ProbeResult>();
+  const keyOf = (p: Probe, i: number) => {
+    const c = p.candidates[i]!;
+    return `${p.source.name}|${c.ip}|${c.port}|${c.protocol}`;
+  };
+  const dial = async (wanted: { p: Probe; i: number }[], timeout: number) => {
+    const byAgent = new Map<Agent, { key: string; ip: string; port: number; protocol: Protocol }[]>();
+    const seen = new Set<string>();
+    for (const { p, i } of wanted) {
+      const k = keyOf(p, i);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const a = agentOf.get(p.source);
+      if (!a) continue;
+      let l = byAgent.get(a);
+      if (!l) byAgent.set(a, (l = []));
+      const c = p.candidates[i]!;
+      l.push({ key: k, ip: formatIp(c.ip), port: c.port, protocol: c.protocol });
+    }
+    const all: Promise<void>[] = [];
+    for (const [a, list] of byAgent) {
+      const ps = a.probe(list.map((x) => ({ ip: x.ip, port: x.port, protocol: x.protocol, timeoutMs: timeout })));
+      ps.forEach((pr, j) => all.push(pr.then((r) => void results.set(list[j]!.key, r))));
+    }
+    await Promise.all(all);
+    return seen.size;
+  };
+  let connections = await dial(
+    probes.flatMap((p) => p.candidates.map((_, i) => ({ p, i }))),
+    timeoutMs,
+  );
+  const verdict = (p: Probe) => {
+    for (let i = 0; i < p.candidates.length; i++) {
+      const r = results.get(keyOf(p, i));
+      if (r?.outcome === 'banner' && p.candidates[i]!.accept.includes(r.text)) return i;
+    }
+    return -1;
+  };
+  // a timeout where the engine says reachable: once more, slowly, before calling it a disagreement
+  const retry: { p: Probe; i: number }[] = [];
+  for (const p of probes)
+    if (p.static && verdict(p) < 0) p.candidates.forEach((_, i) => results.get(keyOf(p, i))?.outcome === 'timeout' && retry.push({ p, i }));
+  if (retry.length) connections += await dial(retry, retryMs);
+
+  const reports = probes.map((p): ProbeReport => {
+    const i = verdict(p);
+    const kernel = i >= 0;
+    const detail =
+      kernel ? results.get(keyOf(p, i))!.text
+      : p.candidates.length === 0 ? 'no address to aim at'
+      : p.candidates.map((c, j) => `${formatVia(c)} ${describe(results.get(keyOf(p, j)))}`).join(', ');
+    return {
+      kind: p.kind,
+      from: p.from,
+      to: p.to,
+      port: p.port,
+      protocol: p.protocol,
+      static: p.static,
+      kernel,
+      agree: kernel === p.static,
+      via: kernel ? formatVia(p.candidates[i]!) : null,
+      detail,
+      ...(p.line !== undefined ? { line: p.line } : {}),
+    };
+  });
+  void plan;
+  return { reports, connections };
+}
+
+function describe(r: ProbeResult | undefined): string {
+  if (!r) return 'not probed';
+  if (r.outcome === 'banner') return `answered by another endpoint (${r.text})`;
+  return r.outcome;
+}
