@@ -86,7 +86,7 @@ export async function emulate(analysis: Analysis, options: EmulateOptions = {}):
   const plan = buildPlan(topology, compile(topology), { prefix });
   const lines = new LineIndex(analysis.text);
   const probes = enumerateProbes(topology, analysis.engine, plan, (o) => lines.positionAt(o).line, { matrix: options.matrix, port: options.port });
-  for (const p of internetPorts(probes)) plan.internet.agent!.listeners.push({ port: p.port, proto: p.protocol, banner: bannerOf('internet', p.port, p.protocol) });
+  for (const p of internetPorts(probes, plan.internetIp)) plan.internet.agent!.listeners.push({ port: p.port, proto: p.protocol, banner: bannerOf('internet', p.port, p.protocol) });
 
   const created: string[] = [];
   const agents: Agent[] = [];

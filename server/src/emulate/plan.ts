@@ -20,7 +20,7 @@
  *             joined to the other hosts' parts by vxlan over the underlay
  *   inet      the internet (documentation addresses)
  */
-import type { Cidr, Container, Host, Ip, Overlay, Segment, Topology } from '../core/model/types';
+import type { Cidr, Container, Host, Ip, Overlay, Segment, Topology, Underlay } from '../core/model/types';
 import type { DataPlane, HostPlane } from '../core/dataplane/types';
 import { primaryAttachment } from '../core/dataplane/compile';
 import { cidrContains, cidrOverlaps, formatCidr, formatIp } from '../core/model/ip';
@@ -59,6 +59,8 @@ export interface Plan {
   readonly stackOf: ReadonlyMap<Container, NsPlan>;
   readonly hostNs: ReadonlyMap<Host, NsPlan>;
   readonly internet: NsPlan;
+  /** the internet's client address (probes aimed at the engine's INTERNET_IP go here) */
+  readonly internetIp: Ip;
   /** a TCP port nothing in the file uses: every agent answers its namespace's identity there (IP-level probes) */
   readonly identityPort: number;
   /** how this emulation departs from the real thing, in a sentence each */
@@ -73,6 +75,16 @@ const FLANNEL_VXLAN_PORT = 8472;
 
 function cidr(ip: Ip, c: Cidr | undefined): string {
   return `${formatIp(ip)}/${c && cidrContains(c, ip) ? c.length : 32}`;
+}
+
+/**
+ * An address on a device with its connected network. An address outside its
+ * network (diagnosed, e.g. `vlan-subnet-mismatch`) still has the network
+ * on-link, as the data plane's connected route says: the /32 plus that route.
+ */
+function addAddress(n: NsPlan, ip: Ip, c: Cidr | undefined, dev: string): void {
+  n.configure.push(`addr add ${cidr(ip, c)} dev ${dev}`);
+  if (c && !cidrContains(c, ip)) n.routes.unshift(`route add ${formatCidr(c)} dev ${dev} src ${formatIp(ip)}`);
 }
 
 function hex2(n: number): string {
@@ -98,13 +110,23 @@ function usedCidrs(t: Topology): Cidr[] {
   }
   for (const s of t.segments) if (s.subnet) out.push(s.subnet);
   for (const c of t.containers) for (const a of c.attachments) if (a.ip !== undefined) out.push({ base: a.ip, length: 32 });
-  out.push({ base: INTERNET_IP, length: 32 });
   return out;
 }
 
+/**
+ * The internet's client address in the kernel: the engine's INTERNET_IP
+ * (198.51.100.7), unless the file itself uses it (an underlay on
+ * 198.51.100.0/24): then the first free documentation address.
+ */
+function internetAddress(used: readonly Cidr[]): Ip {
+  const free = (ip: Ip) => !used.some((u) => cidrContains(u, ip));
+  if (free(INTERNET_IP)) return INTERNET_IP;
+  for (const base of [0xc0000200 /* 192.0.2.0 */, 0xcb007100 /* 203.0.113.0 */, 0xc6336400 /* 198.51.100.0 */]) for (let i = 7; i < 255; i++) if (free(base + i)) return base + i;
+  return INTERNET_IP;
+}
+
 /** /30 transfer networks between the internet and the underlay routers, from TEST-NET-2 and TEST-NET-3. */
-function* transferNets(t: Topology): Generator<Cidr> {
-  const used = usedCidrs(t);
+function* transferNets(used: readonly Cidr[]): Generator<Cidr> {
   for (const base of [0xc6336400 /* 198.51.100.0 */, 0xcb007100 /* 203.0.113.0 */]) {
     for (let off = 0; off < 256; off += 4) {
       const c = { base: base + off, length: 30 };
@@ -146,10 +168,14 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
   const hostList = [...dp.hosts.keys()];
   const hostIndex = new Map<Host, number>(hostList.map((h, i) => [h, i]));
 
+  const used = usedCidrs(topology);
+  const internetIp = internetAddress(used);
+  used.push({ base: internetIp, length: 32 });
+  if (internetIp !== INTERNET_IP) notes.push(`the file uses ${formatIp(INTERNET_IP)} (cnet's internet client address), so the internet is ${formatIp(internetIp)} in the kernel`);
   const internet = ns(`${P}inet`, 'internet', 'internet');
-  internet.configure.push('link set dev lo up', `addr add ${formatIp(INTERNET_IP)}/32 dev lo`);
+  internet.configure.push('link set dev lo up', `addr add ${formatIp(internetIp)}/32 dev lo`);
   sysctlsRouter(internet);
-  internet.agent = { listeners: [{ port: identityPort, proto: 'tcp', banner: identityBanner('internet') }], relays: [], source: formatIp(INTERNET_IP) };
+  internet.agent = { listeners: [{ port: identityPort, proto: 'tcp', banner: identityBanner('internet') }], relays: [], source: formatIp(internetIp) };
 
   // ------------------------------------------------------------- hosts
   const hostNs = new Map<Host, NsPlan>();
@@ -176,7 +202,8 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
   };
 
   // ---------------------------------------------------------- underlays
-  const transfer = transferNets(topology);
+  const transfer = transferNets(used);
+  const routerOf = new Map<Underlay, Ip>();
   topology.underlays.forEach((u, ui) => {
     const n = ns(`${P}u${ui}`, `underlay ${u.name}`, 'underlay');
     namespaces.push(n);
@@ -191,17 +218,16 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
     const inetIp = t.value.base + 1;
     const routerIp = t.value.base + 2;
     const tdev = `t${ui}`;
+    routerOf.set(u, routerIp);
     n.create.push(`link add name uplink type veth peer name ${tdev} netns ${internet.name}`);
     n.configure.push(`addr add ${formatIp(routerIp)}/30 dev uplink`, 'link set dev uplink up', `addr add ${formatIp(routerIp)}/32 dev ul`);
-    // hosts route everything off-link with `default dev ethN`: the router answers their ARP (proxy_arp)
     const onUl = u.subnet ? [formatCidr(u.subnet)] : u.addresses.map((a) => `${formatIp(a.ip)}/32`);
     for (const c of onUl) n.routes.push(`route add ${c} dev ul`);
     n.routes.push(`route add default via ${formatIp(inetIp)} dev uplink`);
     sysctlsRouter(n);
-    n.sysctls.push(['net/ipv4/conf/ul/proxy_arp', '1']);
     if (u.uplink === 'nat') n.iptables = '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o uplink -j MASQUERADE\nCOMMIT\n';
     internet.configure.push(`addr add ${formatIp(inetIp)}/30 dev ${tdev}`, `link set dev ${tdev} up`);
-    if (u.uplink === 'public') for (const c of onUl) internet.routes.push(`route add ${c} via ${formatIp(routerIp)} src ${formatIp(INTERNET_IP)}`);
+    if (u.uplink === 'public') for (const c of onUl) internet.routes.push(`route add ${c} via ${formatIp(routerIp)} src ${formatIp(internetIp)}`);
   });
   const underlayNs = new Map(topology.underlays.map((u, i) => [u, namespaces.find((n) => n.name === `${P}u${i}`)!]));
 
@@ -217,18 +243,28 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
           const peer = `h${hi}${i.name}`;
           n.create.push(`link add name ${i.name} type veth peer name ${peer} netns ${un.name}`);
           un.configure.push(`link set dev ${peer} master ul up`);
-        } else n.create.push(`link add name ${i.name} type dummy`);
-        n.configure.push(`addr add ${cidr(i.ip, i.subnet)} dev ${i.name}`, `link set dev ${i.name} up`);
+        } else {
+          // an address on no declared underlay: a device of its own, connected to nothing (veth: the dummy driver is not in every kernel)
+          n.create.push(`link add name ${i.name} type veth peer name ${i.name}-x`);
+          n.configure.push(`link set dev ${i.name}-x up`);
+        }
+        addAddress(n, i.ip, i.subnet, i.name);
+        n.configure.push(`link set dev ${i.name} up`);
       } else if (i.kind === 'bridge' || i.kind === 'gwbridge') {
         const d = dev(h, i.name);
         n.create.push(`link add name ${d} type bridge`);
         n.configure.push(`link set dev ${d} up`);
-        if (i.ip !== undefined) n.configure.push(`addr add ${cidr(i.ip, i.subnet)} dev ${d}`);
+        if (i.ip !== undefined) addAddress(n, i.ip, i.subnet, d);
       }
     }
     flannelDevices(topology, dp, h, plane, n, hostIndex);
     for (const r of plane.routes) {
-      if (r.kind === 'default') n.routes.push(`route add default dev ${r.dev}`);
+      if (r.kind === 'default') {
+        // the data plane's `default dev ethN` is "out the uplink": its next hop is the underlay's router
+        // (without one, the host would ARP for every address and a neighbour answering for its other addresses would take it)
+        const gw = r.underlay ? routerOf.get(r.underlay) : undefined;
+        n.routes.push(gw !== undefined ? `route add default via ${formatIp(gw)} dev ${r.dev} onlink` : `route add default dev ${r.dev}`);
+      }
       else if (r.kind === 'host-gw' && r.dev && r.via !== undefined) n.routes.push(`route add ${formatCidr(r.dst)} via ${formatIp(r.via)} dev ${r.dev}`);
       else if (r.kind === 'flannel' && r.via !== undefined) n.routes.push(`route add ${formatCidr(r.dst)} via ${formatIp(r.via)} dev ${r.dev} onlink`);
       // connected routes come with the addresses; flannel udp's one route is replaced in flannelDevices
@@ -306,7 +342,7 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
   }
 
   namespaces.push(internet);
-  return { prefix: P, namespaces, stackOf, hostNs, internet, identityPort, notes, warnings };
+  return { prefix: P, namespaces, stackOf, hostNs, internet, internetIp, identityPort, notes, warnings };
 }
 
 function segLabel(seg: Segment): string {
@@ -345,7 +381,8 @@ function wireContainer(
     if (!peerNs) continue;
     n.create.push(`link add name ${ifc} type veth peer name ${peer} netns ${peerNs.name}`);
     peerNs.configure.push(`link set dev ${peer} master ${master} up`);
-    n.configure.push(`addr add ${cidr(a.ip, seg.subnet)} dev ${ifc}`, `link set dev ${ifc} up`);
+    addAddress(n, a.ip, seg.subnet, ifc);
+    n.configure.push(`link set dev ${ifc} up`);
     if (a === primary && seg.bridge && seg.gateway !== undefined) n.routes.push(`route add default via ${formatIp(seg.gateway)} dev ${ifc}`);
   }
 }

@@ -128,7 +128,8 @@ function addresses(src: End, tgt: End, port: number | null, protocol: Protocol):
 function candidates(plan: Plan, src: End, tgt: End, port: number | null, protocol: Protocol): Candidate[] {
   const seen = new Set<string>();
   const out: Candidate[] = [];
-  for (const a of addresses(src, tgt, port, protocol)) {
+  for (const x of addresses(src, tgt, port, protocol)) {
+    const a = x.ip === INTERNET_IP && tgt.stack.kind === 'internet' ? { ...x, ip: plan.internetIp } : x;
     const ipLevel = a.port === null;
     const c: Candidate = ipLevel
       ? { ip: a.ip, port: plan.identityPort, protocol: 'tcp', accept: [identityBanner(stackNs(plan, tgt)?.label ?? '?')] }
@@ -200,9 +201,9 @@ export function enumerateProbes(topology: Topology, engine: Reachability, plan: 
 }
 
 /** Ports the internet must answer on (it listens on every port a probe asks of it). */
-export function internetPorts(probes: readonly Probe[]): { port: number; protocol: Protocol }[] {
+export function internetPorts(probes: readonly Probe[], internetIp: Ip): { port: number; protocol: Protocol }[] {
   const seen = new Map<string, { port: number; protocol: Protocol }>();
-  for (const p of probes) for (const c of p.candidates) if (c.ip === INTERNET_IP && c.accept.some((a) => a.startsWith('cnet internet '))) seen.set(`${c.port}/${c.protocol}`, { port: c.port, protocol: c.protocol });
+  for (const p of probes) for (const c of p.candidates) if (c.ip === internetIp && c.accept.some((a) => a.startsWith('cnet internet '))) seen.set(`${c.port}/${c.protocol}`, { port: c.port, protocol: c.protocol });
   return [...seen.values()];
 }
 
