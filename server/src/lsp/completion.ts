@@ -18,9 +18,9 @@ import type { Snapshot } from './snapshot';
 const KEYWORDS: Record<string, readonly string[]> = {
   '': ['topology', 'underlay', 'overlay', 'host', 'expect'],
   underlay: ['mtu', 'uplink'],
-  overlay: ['driver', 'subnet', 'subnet-length', 'backend', 'mtu', 'masquerade', 'vlan'],
+  overlay: ['driver', 'subnet', 'subnet-length', 'backend', 'mtu', 'masquerade', 'internal', 'vlan'],
   host: ['address', 'expose', 'userland-proxy', 'bridge', 'container'],
-  bridge: ['subnet', 'gateway', 'icc', 'masquerade', 'mtu', 'overlay'],
+  bridge: ['subnet', 'gateway', 'icc', 'masquerade', 'internal', 'mtu', 'overlay'],
   container: ['image', 'network', 'ip', 'expose', 'publish', 'link'],
 };
 
@@ -117,7 +117,7 @@ export function completion(snap: Snapshot, position: Position): CompletionItem[]
       const driver = o?.kind === 'overlay' ? o.driver : undefined;
       const list = driver ? (BACKENDS[driver] ?? []) : ['udp', 'vxlan', 'host-gw', 'gre'];
       for (const b of list) word(b, CompletionItemKind.EnumMember);
-    } else if (/^masquerade $/.test(before)) for (const b of BOOL) word(b, CompletionItemKind.Value);
+    } else if (/^(masquerade|internal) $/.test(before)) for (const b of BOOL) word(b, CompletionItemKind.Value);
     else if (/^vlan \d+ $/.test(before)) word('subnet', CompletionItemKind.Keyword);
     return items;
   }
@@ -130,7 +130,7 @@ export function completion(snap: Snapshot, position: Position): CompletionItem[]
   }
 
   if (kind === 'bridge') {
-    if (/^(icc|masquerade) $/.test(before)) for (const b of BOOL) word(b, CompletionItemKind.Value);
+    if (/^(icc|masquerade|internal) $/.test(before)) for (const b of BOOL) word(b, CompletionItemKind.Value);
     else if (/^overlay $/.test(before)) {
       for (const o of topo.overlays) if (o.driver === 'flannel') word(o.name, CompletionItemKind.Struct, o.subnet ? `flannel ${formatCidr(o.subnet)}` : 'flannel');
     } else if (/^gateway $/.test(before)) {

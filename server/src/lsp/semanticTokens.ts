@@ -68,6 +68,7 @@ function collect(snap: Snapshot): Tok[] {
           value(p.backend);
           break;
         case 'masquerade':
+        case 'internal':
         case 'userland-proxy':
         case 'icc':
           value(p.value);

@@ -98,6 +98,8 @@ export interface SubnetLengthProp extends PropBase { readonly kind: 'subnet-leng
 export interface DriverProp extends PropBase { readonly kind: 'driver'; readonly driver: Word } // flannel | weave | ovs | docker
 export interface BackendProp extends PropBase { readonly kind: 'backend'; readonly backend: Word } // udp | vxlan | host-gw | gre
 export interface MasqueradeProp extends PropBase { readonly kind: 'masquerade'; readonly value: BoolLit }
+/** `internal true` on a bridge or a docker overlay: Docker's `--internal` network */
+export interface InternalProp extends PropBase { readonly kind: 'internal'; readonly value: BoolLit }
 export interface VlanProp extends PropBase { readonly kind: 'vlan'; readonly id: IntLit; readonly prefix?: PrefixLit }
 export interface AddressProp extends PropBase { readonly kind: 'address'; readonly address: AddressLit; readonly underlay?: Word }
 export interface ExposeProp extends PropBase { readonly kind: 'expose'; readonly ports: readonly PortLit[] }
@@ -146,7 +148,7 @@ export interface UnderlayDecl {
   readonly props: readonly UnderlayProp[];
 }
 
-export type OverlayProp = DriverProp | SubnetProp | SubnetLengthProp | BackendProp | MtuProp | MasqueradeProp | VlanProp;
+export type OverlayProp = DriverProp | SubnetProp | SubnetLengthProp | BackendProp | MtuProp | MasqueradeProp | InternalProp | VlanProp;
 export interface OverlayDecl {
   readonly kind: 'overlay';
   readonly span: Span;
@@ -155,7 +157,7 @@ export interface OverlayDecl {
   readonly props: readonly OverlayProp[];
 }
 
-export type BridgeProp = SubnetProp | GatewayProp | IccProp | MasqueradeProp | MtuProp | BridgeOverlayProp;
+export type BridgeProp = SubnetProp | GatewayProp | IccProp | MasqueradeProp | InternalProp | MtuProp | BridgeOverlayProp;
 export interface BridgeDecl {
   readonly kind: 'bridge';
   readonly span: Span;

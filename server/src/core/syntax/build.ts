@@ -220,6 +220,11 @@ export class AstBuilder {
         const value = this.bool(this.tok(c, 'Bool'));
         return b && value && { kind: 'masquerade', ...b, value };
       }
+      case 'internalProp': {
+        const b = this.propBase(n, 'Internal');
+        const value = this.bool(this.tok(c, 'Bool'));
+        return b && value && { kind: 'internal', ...b, value };
+      }
       case 'vlanProp': {
         const b = this.propBase(n, 'Vlan');
         const id = this.int(this.tok(c, 'Integer'));

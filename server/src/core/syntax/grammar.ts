@@ -63,9 +63,9 @@ const ctxNoun = ['', 'an underlay', 'an overlay', 'a host', 'a bridge', 'a conta
 const ctxAccepts = [
   'topology, underlay, overlay, host or expect',
   'mtu or uplink',
-  'driver, subnet, subnet-length, backend, mtu, masquerade or vlan',
+  'driver, subnet, subnet-length, backend, mtu, masquerade, internal or vlan',
   'address, expose, userland-proxy, bridge or container',
-  'subnet, gateway, icc, masquerade, mtu or overlay',
+  'subnet, gateway, icc, masquerade, internal, mtu or overlay',
   'image, network, ip, expose, publish or link',
 ];
 
@@ -338,6 +338,7 @@ export class CnetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.backendProp) },
       { ALT: () => this.SUBRULE(this.mtuProp) },
       { ALT: () => this.SUBRULE(this.masqueradeProp) },
+      { ALT: () => this.SUBRULE(this.internalProp) },
       { ALT: () => this.SUBRULE(this.vlanProp) },
     ]);
   });
@@ -358,6 +359,7 @@ export class CnetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.gatewayProp) },
       { ALT: () => this.SUBRULE(this.iccProp) },
       { ALT: () => this.SUBRULE(this.masqueradeProp) },
+      { ALT: () => this.SUBRULE(this.internalProp) },
       { ALT: () => this.SUBRULE(this.mtuProp) },
       { ALT: () => this.SUBRULE(this.bridgeOverlayProp) },
     ]);
@@ -410,6 +412,12 @@ export class CnetParser extends CstParser {
   private masqueradeProp = this.RULE('masqueradeProp', () => {
     this.CONSUME(T.Masquerade);
     this.CONSUME(T.Bool, { ERR_MSG: 'expected `true` or `false` after `masquerade`' });
+  });
+
+  /** `internal true`: Docker's --internal network (no default route, no masquerade, no published ports through it). */
+  private internalProp = this.RULE('internalProp', () => {
+    this.CONSUME(T.Internal);
+    this.CONSUME(T.Bool, { ERR_MSG: 'expected `true` or `false` after `internal`' });
   });
 
   private vlanProp = this.RULE('vlanProp', () => {

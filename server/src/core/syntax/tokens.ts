@@ -95,6 +95,7 @@ export const Expose = keyword('expose');
 export const UserlandProxy = keyword('userland-proxy');
 export const Gateway = keyword('gateway');
 export const Icc = keyword('icc');
+export const Internal = keyword('internal');
 export const Image = keyword('image');
 export const Network = keyword('network');
 export const Ip = keyword('ip');
@@ -107,7 +108,7 @@ export const False = keyword('false', [Bool]);
 export const keywordTokens: readonly TokenType[] = [
   Topology, Underlay, Overlay, Host, Bridge, Container, Expect, Mtu, Uplink, Driver,
   SubnetLength, Subnet, Backend, Masquerade, Vlan, AddressKw, On, Expose, UserlandProxy,
-  Gateway, Icc, Image, Network, Ip, Publish, Link, As, True, False,
+  Gateway, Icc, Internal, Image, Network, Ip, Publish, Link, As, True, False,
 ];
 
 /** Token types in lexing order (first match wins). */
