@@ -45,3 +45,15 @@ export interface AnalysisDoneParams {
   readonly uri: string;
   readonly version: number | null;
 }
+
+/** `cnet/memoryUsage`: the server process's memory (bench and diagnostics); MB. */
+export const MemoryUsageRequest = 'cnet/memoryUsage';
+export interface MemoryUsageResult {
+  readonly rssMB: number;
+  /** peak resident set size of the process so far */
+  readonly maxRssMB: number;
+  readonly heapUsedMB: number;
+  readonly heapTotalMB: number;
+  /** analyses run since the server started */
+  readonly builds: number;
+}
