@@ -1,0 +1,162 @@
+/**
+ * `cnet import compose|docker|docker-run`: reads the files (and compose's
+ * `.env`), runs the pure importer of server/src/import, prints warnings on
+ * stderr and the `.cnet` text on stdout or into `-o OUT`.
+ *
+ * Exit status: 0 everything was represented, 1 something is kept only as a
+ * comment (warnings), 2 usage error or unreadable/malformed input (no
+ * output file is written then).
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { analyze } from '../core/index';
+import { importCompose } from '../import/compose';
+import { parseDotEnv } from '../import/interpolate';
+import { formatMessage, type ImportResult } from '../import/messages';
+import { UsageError } from './args';
+import type { CliEnv } from './run';
+import { readSource } from './source';
+
+export type ImportFormat = 'compose' | 'docker' | 'docker-run';
+
+export interface ImportCommand {
+  readonly kind: 'import';
+  readonly from: ImportFormat;
+  readonly files: readonly string[];
+  readonly out?: string;
+  readonly host?: string;
+  readonly project?: string;
+  /** NAME=IP */
+  readonly hostAddresses: readonly string[];
+}
+
+export const IMPORT_USAGE = `usage: cnet import compose FILE [--host NAME] [--project-name NAME] [-o OUT]
+       cnet import docker FILE... [--host-address NAME=IP]... [-o OUT]
+       cnet import docker-run FILE... [--host-address NAME=IP]... [-o OUT]
+
+Writes a .cnet topology (stdout, or OUT) from what a deployment already says:
+  compose     a docker-compose file (format 1, 2.x, 3.x or the Compose
+              Specification), with \${VAR:-default} from the environment and
+              a .env file beside it; one host (--host, default docker-host),
+              networks named <project>_<network> as Docker names them
+  docker      JSON of \`docker inspect\` (containers) and \`docker network
+              inspect\` (networks); one host per engine: files are grouped by
+              their name (web1.containers.json + web1.networks.json -> host
+              web1) or the engine name inside
+  docker-run  \`docker run\` / \`docker network create\` lines of shell scripts
+              and systemd units (ExecStart=), dockerd drop-ins (--bip, --icc,
+              --ip-masq, --mtu) and flannel's network config JSON; one host
+              per file
+  --host-address NAME=IP  the underlay address of host NAME (not in the input)
+What .cnet cannot say stays a # comment in the output and a warning here.
+exit status: 0 everything represented, 1 warnings (see stderr), 2 usage error
+or unreadable or malformed input (then no OUT is written).
+`;
+
+export function parseImportArgs(rest: readonly string[]): ImportCommand | { readonly kind: 'help'; readonly topic: 'import' } {
+  const [from, ...args] = rest;
+  if (from === '-h' || from === '--help') return { kind: 'help', topic: 'import' };
+  if (from === undefined) throw new UsageError('import needs a format: compose, docker or docker-run', 'import');
+  if (from !== 'compose' && from !== 'docker' && from !== 'docker-run') throw new UsageError(`import has no format '${from}' (expected compose, docker or docker-run)`, 'import');
+  const files: string[] = [];
+  let out: string | undefined;
+  let host: string | undefined;
+  let project: string | undefined;
+  const hostAddresses: string[] = [];
+  let done = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (done || a === '-' || !a.startsWith('-')) {
+      files.push(a);
+      continue;
+    }
+    if (a === '--') {
+      done = true;
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.startsWith('--') && eq >= 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      if (a.startsWith('--') && eq >= 0) return a.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`option '${name}' needs a value`, 'import');
+      return v;
+    };
+    if (name === '-o' || name === '--output') out = value();
+    else if (name === '--host' && from === 'compose') host = value();
+    else if ((name === '--project-name' || name === '-p') && from === 'compose') project = value();
+    else if (name === '--host-address') {
+      const v = value();
+      if (!/^[^=]+=\d{1,3}(\.\d{1,3}){3}$/.test(v)) throw new UsageError(`--host-address takes NAME=IP, like core-01=10.0.0.11 (got '${v}')`, 'import');
+      hostAddresses.push(v);
+    } else if (name === '-h' || name === '--help') return { kind: 'help', topic: 'import' };
+    else throw new UsageError(`unknown option '${name}' for import ${from}`, 'import');
+  }
+  if (files.length === 0) throw new UsageError(`import ${from} needs ${from === 'compose' ? 'a FILE' : 'at least one FILE'}`, 'import');
+  if (from === 'compose' && files.length > 1) throw new UsageError('import compose takes one FILE', 'import');
+  return { kind: 'import', from, files, ...(out !== undefined ? { out } : {}), ...(host !== undefined ? { host } : {}), ...(project !== undefined ? { project } : {}), hostAddresses };
+}
+
+function readText(env: CliEnv, path: string): { name: string; text: string } | string {
+  const r = (env.read ?? readSource)(path === '-' ? '-' : resolve(env.cwd, path));
+  if (!r.ok) return r.message.replace(resolve(env.cwd, path), path);
+  return { name: path === '-' ? '<stdin>' : path, text: r.source.text };
+}
+
+export function runImport(cmd: ImportCommand, env: CliEnv): number {
+  const sources: { name: string; text: string }[] = [];
+  for (const f of cmd.files) {
+    const s = readText(env, f);
+    if (typeof s === 'string') {
+      env.stderr(`cnet: error: ${s}\n`);
+      return 2;
+    }
+    sources.push(s);
+  }
+  const hostAddresses = new Map<string, string>();
+  for (const ha of cmd.hostAddresses) {
+    const i = ha.indexOf('=');
+    hostAddresses.set(ha.slice(0, i), ha.slice(i + 1));
+  }
+  let result: ImportResult;
+  if (cmd.from === 'compose') {
+    const src = sources[0]!;
+    const abs = cmd.files[0] === '-' ? env.cwd : resolve(env.cwd, cmd.files[0]!);
+    const dir = cmd.files[0] === '-' ? env.cwd : dirname(abs);
+    const vars = new Map<string, string>();
+    const dotEnv = join(dir, '.env');
+    try {
+      if (existsSync(dotEnv) && statSync(dotEnv).isFile()) for (const [k, v] of parseDotEnv(readFileSync(dotEnv, 'utf8'))) vars.set(k, v);
+    } catch {
+      env.stderr(`cnet: warning: ${dotEnv}: cannot be read; variables come from the environment only\n`);
+    }
+    for (const [k, v] of Object.entries(env.env)) if (v !== undefined) vars.set(k, v);
+    result = importCompose(src.text, {
+      fileName: src.name,
+      directoryName: basename(dir),
+      ...(cmd.project !== undefined ? { projectName: cmd.project } : {}),
+      ...(cmd.host !== undefined ? { host: cmd.host } : {}),
+      env: vars,
+    });
+  } else {
+    env.stderr(`cnet: error: import ${cmd.from} is not available in this build yet\n`);
+    return 2;
+  }
+  for (const w of result.warnings) env.stderr(`cnet: ${formatMessage(w, 'warning')}\n`);
+  for (const e of result.errors) env.stderr(`cnet: ${formatMessage(e, 'error')}\n`);
+  if (result.errors.length || result.text === undefined) return 2;
+  if (cmd.out !== undefined) {
+    try {
+      writeFileSync(resolve(env.cwd, cmd.out), result.text);
+    } catch (e) {
+      env.stderr(`cnet: error: ${cmd.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
+      return 2;
+    }
+  } else env.stdout(result.text);
+  // the point of importing is checking: say at once when the deployment itself is broken
+  const errors = analyze(result.text).diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length)
+    env.stderr(`cnet: note: the imported topology has ${errors.length} error${errors.length === 1 ? '' : 's'} (see: cnet check ${cmd.out ?? 'OUT'})\n`);
+  if (result.warnings.length) env.stderr(`cnet: ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}: kept as comments in the output\n`);
+  return result.warnings.length ? 1 : 0;
+}
