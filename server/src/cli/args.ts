@@ -4,6 +4,7 @@
  * after positionals; `--` ends options; a lone `-` is a positional (stdin).
  */
 import type { Protocol } from '../core/model/types';
+import { IMPORT_USAGE, parseImportArgs, type ImportCommand } from './import';
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
 export type ReachFormat = 'text' | 'json';
@@ -16,24 +17,25 @@ export interface PortArg {
 }
 
 export type Command =
-  | { readonly kind: 'help'; readonly topic?: 'check' | 'reach' | 'matrix' | 'emulate' }
+  | { readonly kind: 'help'; readonly topic?: 'check' | 'reach' | 'matrix' | 'emulate' | 'import' }
   | { readonly kind: 'version' }
   | { readonly kind: 'check'; readonly files: readonly string[]; readonly format: CheckFormat; readonly color: ColorMode }
   | { readonly kind: 'reach'; readonly file: string; readonly from: string; readonly to: string; readonly port?: PortArg; readonly format: ReachFormat; readonly color: ColorMode }
   | { readonly kind: 'matrix'; readonly file: string; readonly port?: PortArg; readonly format: MatrixFormat; readonly color: ColorMode }
-  | { readonly kind: 'emulate'; readonly file?: string; readonly matrix: boolean; readonly port?: PortArg; readonly keep: boolean; readonly cleanup: boolean; readonly format: ReachFormat; readonly color: ColorMode };
+  | { readonly kind: 'emulate'; readonly file?: string; readonly matrix: boolean; readonly port?: PortArg; readonly keep: boolean; readonly cleanup: boolean; readonly format: ReachFormat; readonly color: ColorMode }
+  | ImportCommand;
 
 export class UsageError extends Error {
   constructor(
     message: string,
     /** which command's usage to print with it */
-    readonly topic?: 'check' | 'reach' | 'matrix' | 'emulate',
+    readonly topic?: 'check' | 'reach' | 'matrix' | 'emulate' | 'import',
   ) {
     super(message);
   }
 }
 
-export const USAGE: Record<'main' | 'check' | 'reach' | 'matrix' | 'emulate', string> = {
+export const USAGE: Record<'main' | 'check' | 'reach' | 'matrix' | 'emulate' | 'import', string> = {
   main: `usage: cnet <command> [options]
 
 commands:
@@ -50,6 +52,9 @@ commands:
       expect and link (and with --matrix every pair) with real connections;
       exit 0 all agree, 1 a disagreement, 3 cannot run here.
       emulate --cleanup removes what a killed run left behind.
+  import compose|docker|docker-run FILE... [-o OUT]
+      write a .cnet topology from a docker-compose file, docker inspect
+      JSON, or docker run lines of scripts and systemd units.
 
 options:
   --format F        output format (per command, see above)
@@ -100,6 +105,7 @@ error, Ctrl-C or SIGTERM.
 exit status: 0 every probe agrees, 1 a probe disagrees, 2 usage or I/O
 error, 3 cannot run here (not root, no ip/iptables, no network namespaces).
 `,
+  import: IMPORT_USAGE,
 };
 
 const FORMATS = {
@@ -125,10 +131,11 @@ export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === '-h' || first === '--help' || first === 'help') {
     const topic = rest[0];
-    if (topic === 'check' || topic === 'reach' || topic === 'matrix' || topic === 'emulate') return { kind: 'help', topic };
+    if (topic === 'check' || topic === 'reach' || topic === 'matrix' || topic === 'emulate' || topic === 'import') return { kind: 'help', topic };
     return { kind: 'help' };
   }
   if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
+  if (first === 'import') return parseImportArgs(rest);
   if (first !== 'check' && first !== 'reach' && first !== 'matrix' && first !== 'emulate') {
     if (first!.startsWith('-')) throw new UsageError(`unknown option '${first}'`);
     throw new UsageError(`unknown command '${first}'`);

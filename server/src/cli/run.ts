@@ -19,6 +19,7 @@ import { renderCheckJson, renderCheckText, renderSarif, type CheckedFile } from 
 import { matrixCsvChunks, matrixJsonChunks, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
 import { suggest } from './suggest';
 import { runEmulate } from './emulate';
+import { runImport } from './import';
 
 export interface CliEnv {
   readonly stdout: (s: string) => void;
@@ -64,6 +65,8 @@ export function run(argv: readonly string[], env: CliEnv): number | Promise<numb
         return matrix(command, env);
       case 'emulate':
         return runEmulate(command, env).catch((e: unknown) => internalError(e, env));
+      case 'import':
+        return runImport(command, env);
     }
   } catch (e) {
     return internalError(e, env);
