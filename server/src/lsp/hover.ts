@@ -6,6 +6,7 @@ import type { Hover, Position } from 'vscode-languageserver';
 import type * as ast from '../core/syntax/ast';
 import type { Bridge, Container, Endpoint, Host, Overlay, Segment, Symbol, Underlay } from '../core/model/types';
 import { cidrContains, formatCidr, formatIp, hostCount } from '../core/model/ip';
+import { describeMtu } from '../core/model/mtu';
 import { resolveEndpoint } from '../core/index';
 import type { Verdict } from '../core/explain/trace';
 import { pathAt } from './astPath';
@@ -140,9 +141,9 @@ function reachSummary(snap: Snapshot, c: Container): string[] {
 }
 
 function bridgeHover(b: Bridge): string {
-  const out = [`**bridge** ${code(b.name)} on host ${code(b.host.name)}${b.implicit ? ' *(implicit default bridge)*' : b.isDefault ? ' *(default bridge)*' : ''}`, ''];
+  const out = [`**bridge** ${code(b.name)} on host ${code(b.host.name)}${b.implicit ? (b.isDefault ? ' *(implicit default bridge)*' : ' *(implicit: the gateway of its host\'s docker-overlay-only containers)*') : b.isDefault ? ' *(default bridge)*' : ''}`, ''];
   out.push(`subnet ${b.subnet ? code(formatCidr(b.subnet)) : '*none*'} · gateway ${b.gateway !== undefined ? code(formatIp(b.gateway)) : '*none*'}`);
-  const flags = [`icc ${b.icc}`, `masquerade ${b.masquerade}`, `mtu ${b.mtu}`];
+  const flags = [`icc ${b.icc}`, `masquerade ${b.masquerade}`, describeMtu(b.mtu, b.mtuOrigin)];
   if (b.overlay) flags.push(`flannel lease of ${code(b.overlay.name)}`);
   out.push(flags.join(' · '));
   out.push(...segmentUsage(b.segment));
@@ -210,7 +211,7 @@ function overlayHover(o: Overlay): string {
     if (o.subnetLength !== undefined) props.push(`lease length /${o.subnetLength}`);
     props.push(`masquerade ${o.masquerade}`);
   }
-  if (o.mtu !== undefined) props.push(`mtu ${o.mtu}`);
+  if (o.effectiveMtu !== undefined) props.push(describeMtu(o.effectiveMtu, o.mtuOrigin));
   out.push(props.join(' · '));
   if (o.vlans.size) out.push(`vlans: ${[...o.vlans.values()].map((v) => `${v.id}${v.subnet ? ' ' + code(formatCidr(v.subnet)) : ''}`).join(', ')}`);
   if (o.driver === 'flannel') {

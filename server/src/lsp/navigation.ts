@@ -75,7 +75,7 @@ export function rename(snap: Snapshot, position: Position, newName: string): Wor
 
 function cannotRename(occ: Occurrence): string | undefined {
   const s = occ.symbol;
-  if (s.kind === 'bridge' && s.implicit) return `${s.host.name}'s docker0 is implicit: declare \`bridge docker0 { … }\` to give it a name you can change`;
+  if (s.kind === 'bridge' && s.implicit) return `${s.host.name}'s ${s.name} is implicit: declare \`bridge ${s.name} { … }\` to give it a name you can change`;
   if (s.kind === 'bridge' && s.isDefault) return 'docker0 is the default bridge by its name: renaming it would change what it is';
   return undefined;
 }

@@ -6,45 +6,12 @@
  * tunnel when they share an underlay, or when both have an address on a
  * `public` underlay (they meet through the internet, both ways).
  */
-import type { Host, Overlay, Underlay } from '../model/types';
-import { diag } from '../diagnostics';
+import type * as ast from '../syntax/ast';
+import type { Host, Underlay } from '../model/types';
+import { diag, type Fix } from '../diagnostics';
+import { narrowest, overheadOf, participants, underlaysOf } from '../model/mtu';
 import type { Check } from './util';
 
-/** encapsulation overhead in bytes */
-export function overheadOf(o: Overlay): { name: string; bytes: number } | undefined {
-  switch (o.driver) {
-    case 'flannel':
-      return o.backend === 'host-gw' ? { name: 'host-gw', bytes: 0 } : o.backend === 'udp' ? { name: 'udp', bytes: 28 } : o.backend === 'vxlan' ? { name: 'vxlan', bytes: 50 } : undefined;
-    case 'ovs':
-      return o.backend === 'gre' ? { name: 'gre', bytes: 24 } : o.backend === 'vxlan' ? { name: 'vxlan', bytes: 50 } : undefined;
-    case 'weave':
-      return { name: 'weave', bytes: 50 };
-    case 'docker':
-      return { name: 'vxlan', bytes: 50 };
-    default:
-      return undefined;
-  }
-}
-
-export function participants(o: Overlay): Host[] {
-  const s = new Set<Host>();
-  if (o.driver === 'flannel') for (const b of o.leases) s.add(b.host);
-  else for (const seg of o.segments) for (const a of seg.attachments) s.add(a.container.host);
-  return [...s];
-}
-
-function underlaysOf(h: Host): Underlay[] {
-  const s = new Set<Underlay>();
-  for (const a of h.addresses) if (a.underlay) s.add(a.underlay);
-  return [...s];
-}
-
-/** the underlay of smallest MTU among these hosts' */
-function narrowest(hosts: Host[]): Underlay | undefined {
-  let best: Underlay | undefined;
-  for (const h of hosts) for (const u of underlaysOf(h)) if (!best || u.mtu < best.mtu) best = u;
-  return best;
-}
 
 export const mtuExceedsPath: Check = {
   name: 'mtu-exceeds-path',
@@ -67,25 +34,57 @@ export const mtuExceedsPath: Check = {
         }
       }
       if (o.driver !== 'flannel') continue;
-      // every lease bridge's packets are encapsulated on its own host's underlay
+      // every lease bridge's packets are encapsulated on its own host's underlay.
+      // A docker0 lease without `mtu` already has the flannel MTU (spec §2
+      // "MTU": dockerd --mtu=$FLANNEL_MTU); a user-defined lease keeps 1500.
       for (const b of o.leases) {
         const hu = narrowest([b.host]);
-        if (!hu || !b.decl) continue;
+        if (!hu || !b.decl || b.mtuOrigin.kind === 'flannel') continue;
         const path = hu.mtu - oh.bytes;
         if (b.mtu <= path) continue;
         const bm = b.decl.props.find((p) => p.kind === 'mtu');
         if (bm?.kind === 'mtu' && bm.value.value !== b.mtu) continue; // an invalid mtu: invalid-value says so
         const span = bm?.kind === 'mtu' ? bm.value.span : b.nameSpan;
+        const fix: Fix | undefined =
+          bm?.kind === 'mtu' ? { title: `Set mtu ${path}`, edits: [{ span: bm.value.span, newText: String(path) }], preferred: true } : insertPropFix(t.document.text, b.decl, `mtu ${path}`);
+        const why = bm ? '' : b.isDefault ? ' (the default)' : ' (the default: Docker gives a user-defined bridge no flannel MTU)';
         out.push(
-          diag('mtu-exceeds-path', span, `mtu ${b.mtu}${bm ? '' : ' (the default)'} on ${b.name} exceeds the path MTU ${path} (underlay ${hu.name} ${hu.mtu} − ${oh.name} ${oh.bytes}); set mtu ${path} on ${b.name} (${b.host.name})`, {
+          diag('mtu-exceeds-path', span, `mtu ${b.mtu}${why} on ${b.name} exceeds the path MTU ${path} (underlay ${hu.name} ${hu.mtu} − ${oh.name} ${oh.bytes}); set mtu ${path} on ${b.name} (${b.host.name})`, {
             related: [{ span: hu.nameSpan, message: `underlay ${hu.name}: mtu ${hu.mtu}` }],
-            ...(bm?.kind === 'mtu' ? { fixes: [{ title: `Set mtu ${path}`, edits: [{ span: bm.value.span, newText: String(path) }], preferred: true }] } : {}),
+            ...(fix ? { fixes: [fix] } : {}),
           }),
         );
       }
     }
   },
 };
+
+/**
+ * A fix that adds a property to a bridge block: on a line of its own, indented
+ * like the block's last property, in a multi-line block; after `; ` in a
+ * one-line block. Undefined when the block has no closing brace.
+ */
+function insertPropFix(text: string, decl: ast.BridgeDecl, prop: string): Fix | undefined {
+  const close = decl.span.end - 1;
+  if (text[close] !== '}') return undefined;
+  const last = decl.props[decl.props.length - 1];
+  const after = last ? last.span.end : text.lastIndexOf('{', close) + 1;
+  const between = text.slice(after, close);
+  const title = `Set ${prop} on ${decl.name?.text ?? 'the bridge'}`;
+  if (between.includes('\n')) {
+    const lineStart = text.lastIndexOf('\n', close - 1) + 1;
+    const closeIndent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    let indent = closeIndent + '  ';
+    if (last) {
+      const ls = text.lastIndexOf('\n', last.span.start - 1) + 1;
+      indent = /^[ \t]*/.exec(text.slice(ls))![0];
+    }
+    if (text.slice(lineStart, close).trim() === '') return { title, edits: [{ span: { start: lineStart, end: lineStart }, newText: `${indent}${prop}\n` }], preferred: true };
+    return { title, edits: [{ span: { start: close, end: close }, newText: `\n${indent}${prop}\n${closeIndent}` }], preferred: true };
+  }
+  if (!last) return { title, edits: [{ span: { start: after, end: close }, newText: ` ${prop} ` }], preferred: true };
+  return { title, edits: [{ span: { start: last.span.end, end: last.span.end }, newText: `; ${prop}` }], preferred: true };
+}
 
 export const hostGwNeedsL2: Check = {
   name: 'host-gw-needs-l2',

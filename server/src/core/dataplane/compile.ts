@@ -25,7 +25,8 @@ export const ISOLATION_2 = 'DOCKER-ISOLATION-STAGE-2';
 
 /** Linux device of a bridge: `docker0` for the default bridge, `br-<name>` for user-defined ones. */
 export function bridgeDevice(b: Bridge): string {
-  return b.isDefault ? 'docker0' : `br-${b.name}`;
+  // docker_gwbridge is created with com.docker.network.bridge.name=docker_gwbridge
+  return b.isDefault ? 'docker0' : b.name === 'docker_gwbridge' ? 'docker_gwbridge' : `br-${b.name}`;
 }
 
 /** The container-side interface of an attachment: eth0, eth1, … in `network` order. */
@@ -46,17 +47,17 @@ export function networkName(seg: Segment): string {
 
 /**
  * R18: the attachment carrying the default route and the DNAT target of
- * publishes — the one whose Docker network name sorts first (ties: `network` order).
+ * publishes — the first, in Docker network-name order, *that has a gateway*
+ * (libnetwork `getGatewayEndpoint`): a bridge attachment. Weave, ovs and
+ * docker overlay attachments have none (a docker-overlay-only container has
+ * its docker_gwbridge attachment). Ties: `network` order. Undefined when no
+ * attachment has a gateway: the container has no default route.
  */
 export function primaryAttachment(c: Container): Attachment | undefined {
   let best: Attachment | undefined;
   for (const a of c.attachments) {
-    if (!best) best = a;
-    else {
-      const na = networkName(a.segment);
-      const nb = networkName(best.segment);
-      if (na < nb) best = a;
-    }
+    if (!a.segment.bridge || a.segment.gateway === undefined) continue;
+    if (!best || networkName(a.segment) < networkName(best.segment)) best = a;
   }
   return best;
 }

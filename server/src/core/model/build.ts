@@ -44,6 +44,7 @@ import type {
 import { diag, type Diagnostic, type Fix } from '../diagnostics';
 import { broadcastOf, cidrContains, cidrLast, cidrOverlaps, firstHost, formatCidr, formatIp, hostCount, parseCidr } from './ip';
 import { addressOf, cidrOf, closestName, portOf, protocolOf, validPortNumber } from './literals';
+import { computeMtus, DEFAULT_MTU } from './mtu';
 
 type Mut<T> = { -readonly [K in keyof T]: T[K] };
 type Named = Underlay | Overlay | Host | Container;
@@ -59,6 +60,9 @@ const BRIDGE_POOL: Cidr[] = [
   ...Array.from({ length: 14 }, (_, i) => parseCidr(`172.${18 + i}.0.0/16`)!),
   ...Array.from({ length: 16 }, (_, i) => parseCidr(`192.168.${i * 16}.0/20`)!),
 ];
+/** Docker's docker_gwbridge defaults (spec §2): the first pool range, icc off, masquerade on */
+export const GWBRIDGE_NAME = 'docker_gwbridge';
+export const GWBRIDGE_SUBNET = parseCidr('172.18.0.0/16')!;
 /** weave's default IPALLOC_RANGE */
 export const WEAVE_DEFAULT_SUBNET = parseCidr('10.32.0.0/12')!;
 /** flannel's default SubnetLen */
@@ -135,6 +139,8 @@ class Builder {
     for (const [h, d] of hostDecls) this.fillHost(h, d);
     for (const [h] of hostDecls) for (const c of h.containers) this.fillContainer(c);
     this.resolveContainerRoots();
+    this.gatewayBridges();
+    computeMtus(this.overlays, this.hosts);
     for (const c of this.containers) this.fillLinks(c);
     for (const e of expectDecls) this.expectations.push(this.expectation(e));
     // Pass 3: addresses.
@@ -387,7 +393,8 @@ class Builder {
         gateway: firstHost(DEFAULT_BRIDGE_SUBNET),
         icc: true,
         masquerade: true,
-        mtu: 1500,
+        mtu: DEFAULT_MTU,
+        mtuOrigin: { kind: 'default' },
       } as Mut<Bridge>);
       (h.bridgeByName as Map<string, Bridge>).set('docker0', docker0);
     }
@@ -420,6 +427,8 @@ class Builder {
       }
     }
     const gw = first(bd.props, 'gateway');
+    const mtuProp = first(bd.props, 'mtu');
+    const writtenMtu = mtuProp && validMtu(mtuProp.value.value) ? mtuProp.value.value : undefined;
     const b = {
       kind: 'bridge',
       name,
@@ -433,7 +442,8 @@ class Builder {
       ...optional('gateway', gw ? addressOf(gw.address) : subnet ? firstHost(subnet) : undefined),
       icc: first(bd.props, 'icc')?.value.value ?? true,
       masquerade: first(bd.props, 'masquerade')?.value.value ?? true,
-      mtu: validMtuOr(first(bd.props, 'mtu')?.value.value, 1500),
+      mtu: writtenMtu ?? DEFAULT_MTU,
+      mtuOrigin: writtenMtu !== undefined && mtuProp ? { kind: 'written', span: mtuProp.value.span } : { kind: 'default' },
       ...optional('overlay', overlay),
     } as Mut<Bridge>;
     if (overlay) (overlay.leases as Bridge[]).push(b);
@@ -561,7 +571,7 @@ class Builder {
   private resolveNetwork(h: Host, n: ast.NetworkProp): Segment | undefined {
     const word = n.target!;
     const expected: SymbolKind[] = ['bridge', 'overlay'];
-    const b = h.bridgeByName.get(word.text);
+    const b = h.bridgeByName.get(word.text) ?? (word.text === GWBRIDGE_NAME ? this.gwBridge(h as Mut<Host>) : undefined);
     if (b) {
       this.reference(word, expected, b, h);
       return b.segment;
@@ -590,6 +600,62 @@ class Builder {
     const candidates = [...h.bridgeByName.keys(), ...this.namesOf('overlay')];
     this.unknown(word, `bridge on ${h.name} or overlay`, candidates, s ? ` ('${word.text}' is ${describeKind(s)})` : '');
     return undefined;
+  }
+
+  /**
+   * docker_gwbridge (spec §2): a bridged container whose attachments are all
+   * docker overlays gets, as Docker's sandbox does when no endpoint has a
+   * gateway, one more attachment on its host's docker_gwbridge — the declared
+   * bridge of that name, else an implicit one created here with the
+   * documented defaults. Its address comes from IPAM in declaration order.
+   */
+  private gatewayBridges(): void {
+    const touched = new Set<Segment>();
+    for (const c of this.containers) {
+      if (c.mode.kind !== 'bridged' || c.attachments.length === 0) continue;
+      if (!c.attachments.every((a) => a.segment.kind === 'overlay' && a.segment.overlay?.driver === 'docker')) continue;
+      const b = this.gwBridge(c.host as Mut<Host>);
+      this.attach(c, b.segment, undefined, undefined);
+      touched.add(b.segment);
+    }
+    // containers that name docker_gwbridge themselves were attached earlier:
+    // IPAM hands out addresses in declaration order, so restore it
+    if (touched.size === 0) return;
+    const order = new Map<Container, number>();
+    this.containers.forEach((c, i) => order.set(c, i));
+    for (const seg of touched) seg.attachments.sort((x, y) => order.get(x.container)! - order.get(y.container)!);
+  }
+
+  /** the host's docker_gwbridge: declared, else implicit (created on first use) */
+  private gwBridge(h: Mut<Host>): Bridge {
+    const have = h.bridgeByName.get(GWBRIDGE_NAME);
+    if (have) return have;
+    // 172.18.0.0/16 unless the host already uses it (a defaulted user bridge,
+    // an underlay): then the next free pool range, as dockerd's IPAM would pick
+    const taken: Cidr[] = [];
+    for (const x of h.bridges) if (x.subnet) taken.push(x.subnet);
+    for (const a of h.addresses) if (a.underlay?.subnet) taken.push(a.underlay.subnet);
+    const subnet = [GWBRIDGE_SUBNET, ...BRIDGE_POOL].find((c) => !taken.some((t) => cidrOverlaps(t, c))) ?? GWBRIDGE_SUBNET;
+    const b = this.withSegment({
+      kind: 'bridge',
+      name: GWBRIDGE_NAME,
+      host: h,
+      nameSpan: h.nameSpan,
+      implicit: true,
+      isDefault: false,
+      networkName: GWBRIDGE_NAME,
+      subnet,
+      ...(subnet !== GWBRIDGE_SUBNET ? { subnetDefaulted: true } : {}),
+      gateway: firstHost(subnet),
+      icc: false,
+      masquerade: true,
+      mtu: DEFAULT_MTU,
+      mtuOrigin: { kind: 'default' },
+    } as Mut<Bridge>);
+    (h.bridgeByName as Map<string, Bridge>).set(GWBRIDGE_NAME, b);
+    h.bridges = [...h.bridges, b];
+    this.bridgeSegments.push(b.segment);
+    return b;
   }
 
   /** `container:` chains to their root; a cycle leaves `root` undefined along it. */
@@ -741,10 +807,6 @@ export function flannelSubnetLength(written: number | undefined, network: Cidr |
 
 function validMtu(n: number): boolean {
   return Number.isInteger(n) && n >= 68 && n <= 65535;
-}
-
-function validMtuOr(n: number | undefined, dflt: number): number {
-  return n !== undefined && validMtu(n) ? n : dflt;
 }
 
 function addPorts(out: Port[], lits: readonly ast.PortLit[]): void {

@@ -49,6 +49,18 @@ export interface Underlay {
   readonly addresses: HostAddress[];
 }
 
+/**
+ * Where an effective MTU comes from, computed once by the model and shown by
+ * hover and inlay hints (`mtu 1450 (flannel vxlan: lan 1500 − 50)`).
+ */
+export type MtuOrigin =
+  | { readonly kind: 'written'; readonly span: Span }
+  /** the narrowest participating underlay minus the encapsulation overhead */
+  | { readonly kind: 'path'; readonly underlay: Underlay; readonly overhead: { readonly name: string; readonly bytes: number } }
+  /** a flannel docker0 without `mtu`: dockerd --mtu=$FLANNEL_MTU (CoreOS mk-docker-opts) */
+  | { readonly kind: 'flannel'; readonly overlay: Overlay }
+  | { readonly kind: 'default' };
+
 export type OverlayDriver = 'flannel' | 'weave' | 'ovs' | 'docker';
 export type OverlayBackend = 'udp' | 'vxlan' | 'host-gw' | 'gre';
 
@@ -65,7 +77,15 @@ export interface Overlay {
   readonly subnetLength?: number;
   /** flannel: udp|vxlan|host-gw (default udp, flannel's own default); ovs: vxlan|gre (default vxlan); weave/docker: undefined */
   readonly backend?: OverlayBackend;
+  /** the written `mtu` (valid values only) */
   readonly mtu?: number;
+  /**
+   * The effective MTU of the overlay's devices: written, else the narrowest
+   * participating underlay minus the encapsulation overhead; undefined when
+   * neither is known (no driver, no participant with an underlay).
+   */
+  readonly effectiveMtu?: number;
+  readonly mtuOrigin?: MtuOrigin;
   /** flannel --ip-masq; default true */
   readonly masquerade: boolean;
   /** ovs only: declared vlans (id → optional subnet) */
@@ -130,8 +150,10 @@ export interface Bridge {
   readonly gateway?: Ip;
   readonly icc: boolean;
   readonly masquerade: boolean;
-  /** default 1500 */
+  /** the effective MTU (see `mtuOrigin`): written, a flannel docker0's flannel MTU, else 1500 */
   readonly mtu: number;
+  /** where `mtu` comes from (spec §2 "MTU") */
+  readonly mtuOrigin: MtuOrigin;
   /** flannel overlay whose lease this bridge holds */
   readonly overlay?: Overlay;
   readonly segment: Segment;

@@ -17,6 +17,7 @@ import {
   evalPostrouting,
   findProxy,
   lookupRoute,
+  networkName,
   primaryAttachment,
   vethName,
   type Packet,
@@ -173,16 +174,18 @@ export class Walk {
       if (sub && cidrContains(sub, dst) && (!att || a === primary) && !(dst === INTERNET_IP && this.target.stack.kind === 'internet')) att = a;
     }
     if (!att) {
-      if (!primary || primary.ip === undefined) this.drop(srcName, 'eth0', 'NO_ROUTE', () => `${root.name} has no default route`, root.nameSpan);
-      const seg = primary.segment;
-      const pip = primary.ip;
-      if (!seg.bridge || seg.gateway === undefined) {
-        this.hop(srcName, containerIface(primary), 'SEND', () => `${formatIp(pip)} -> ${this.ep(dst, dport)}`);
-        this.drop(srcName, containerIface(primary), 'NO_ROUTE', () => `no route to ${formatIp(dst)}: ${root.name}'s default network ${seg.overlay?.name ?? seg.id} has no gateway out of the overlay`, primary.prop?.span ?? root.nameSpan);
+      if (!primary) {
+        // R18: only a bridge attachment has a gateway; weave, ovs and docker overlays do not
+        const a0 = atts[0]!;
+        const nets = atts.map((a) => networkName(a.segment)).join(', ');
+        this.hop(srcName, containerIface(a0), 'SEND', () => `${formatIp(a0.ip!)} -> ${this.ep(dst, dport)}`);
+        this.drop(srcName, containerIface(a0), 'NO_ROUTE', () => `no route to ${formatIp(dst)}: ${root.name} has no default route (its network${atts.length > 1 ? 's' : ''} ${nets} ${atts.length > 1 ? 'have' : 'has'} no gateway: only a bridge gives one)`, a0.prop?.span ?? root.nameSpan);
       }
+      if (primary.ip === undefined) this.drop(srcName, 'eth0', 'NO_ROUTE', () => `${root.name} has no default route`, root.nameSpan);
+      const seg = primary.segment;
       const src = primary.ip;
-      const br = seg.bridge;
-      const gw = seg.gateway;
+      const br = seg.bridge!;
+      const gw = seg.gateway!;
       const dev = bridgeDevice(br);
       this.hop(srcName, containerIface(primary), 'SEND', () => `${this.pk({ src, dst, protocol: this.protocol, dport })} via ${formatIp(gw)} (default route, network ${br.networkName})`, primary.prop?.span);
       this.hop(h.name, dev, 'BRIDGE', () => `${vethName(primary)} -> ${dev} (gateway ${formatIp(gw)})`, br.nameSpan);

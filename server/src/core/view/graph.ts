@@ -15,6 +15,8 @@
 import type { Analysis } from '../index';
 import type { Attachment, Bridge, Container, Host, Overlay, Port, Publish } from '../model/types';
 import { formatCidr, formatIp } from '../model/ip';
+import { describeMtu } from '../model/mtu';
+import { bridgeDevice } from '../dataplane/compile';
 import { LineIndex, type Range } from '../text';
 import type { Span } from '../syntax/ast';
 
@@ -162,9 +164,9 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
       const flags = [b.icc ? '' : 'icc-off', b.masquerade ? '' : 'no-masquerade', b.isDefault ? 'default' : '', b.implicit ? 'implicit' : ''].filter(Boolean);
       const details = [b.subnet ? formatCidr(b.subnet) : 'no subnet'];
       if (b.gateway !== undefined) details.push(`gw ${formatIp(b.gateway)}`);
-      const opts = [b.icc ? '' : 'icc false', b.masquerade ? '' : 'masquerade false', b.mtu !== 1500 ? `mtu ${b.mtu}` : ''].filter(Boolean);
+      const opts = [b.icc ? '' : 'icc false', b.masquerade ? '' : 'masquerade false', b.mtuOrigin.kind === 'written' ? `mtu ${b.mtu}` : b.mtuOrigin.kind !== 'default' ? describeMtu(b.mtu, b.mtuOrigin) : ''].filter(Boolean);
       if (opts.length) details.push(opts.join(' · '));
-      addNode(withRange({ id, kind: 'bridge', label: b.name, details, parent: hostId, hopKeys: [`${h.name}/${b.isDefault ? b.name : `br-${b.name}`}`, `${h.name}/${b.name}`], flags }, range(b.nameSpan), range(b.decl?.span)));
+      addNode(withRange({ id, kind: 'bridge', label: b.name, details, parent: hostId, hopKeys: [`${h.name}/${bridgeDevice(b)}`, `${h.name}/${b.name}`], flags }, range(b.nameSpan), range(b.decl?.span)));
       addEdge('gateway', id, stackId, b.gateway !== undefined ? formatIp(b.gateway) : undefined);
       if (b.overlay) {
         tunnels.add(b.overlay);
