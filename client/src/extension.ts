@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { middleware } from './middleware';
 import { registerPreview } from './preview/index';
+import { registerEmulate } from './emulate';
 
 let client: LanguageClient | undefined;
 
@@ -75,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   // `cnet/analysisDone` belongs to the preview (one handler per method): the status follows diagnostics instead
   registerPreview(context, client);
+  registerEmulate(context);
   try {
     await client.start();
   } catch (e) {
