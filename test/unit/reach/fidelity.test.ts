@@ -268,4 +268,40 @@ expect api -> web : 80
       });
     }
   });
+
+  describe('MTU of docker overlays and weave: the driver picks it', () => {
+    const ov = (lanMtu: number, driver = 'docker') => `underlay lan 10.0.1.0/24 {
+  mtu ${lanMtu}
+}
+overlay appnet {
+  driver ${driver}
+  subnet 10.0.9.0/24
+}
+host a {
+  address 10.0.1.11 on lan
+  container x { network appnet }
+}
+host b {
+  address 10.0.1.12 on lan
+  container y { network appnet }
+}
+`;
+    it('a docker overlay runs at 1450 whatever the underlay; on a 1500 underlay that fits', () => {
+      const a = analyze(ov(9001));
+      assert.deepEqual(a.diagnostics, []);
+      const o = a.topology.overlays[0]!;
+      assert.equal(describeMtu(o.effectiveMtu!, o.mtuOrigin), 'mtu 1450 (docker default)');
+      assert.deepEqual(analyze(ov(1500)).diagnostics, []);
+      assert.equal(analyze(ov(1500, 'weave')).topology.overlays[0]!.effectiveMtu, 1376);
+    });
+    it('on a 1400 underlay the default 1450 is a trap: mtu-exceeds-path on the overlay, with a fix that writes the mtu', () => {
+      const text = ov(1400);
+      const d = analyze(text).diagnostics;
+      assert.deepEqual(d.map((x) => x.code), ['mtu-exceeds-path']);
+      assert.equal(text.slice(d[0]!.span.start, d[0]!.span.end), 'appnet');
+      const after = applyFix(text, d[0]!.fixes![0]!.edits);
+      assert.ok(after.includes('  subnet 10.0.9.0/24\n  mtu 1350\n}'), after);
+      assert.deepEqual(analyze(after).diagnostics, []);
+    });
+  });
 });

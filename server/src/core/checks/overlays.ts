@@ -22,6 +22,17 @@ export const mtuExceedsPath: Check = {
       const hosts = participants(o);
       const mtuProp = o.decl.props.find((p) => p.kind === 'mtu');
       const u = narrowest(hosts);
+      // docker overlay and weave pick their own MTU (1450, 1376) whatever the underlay (moby/libnetwork#2661)
+      if (o.mtuOrigin?.kind === 'driver' && o.effectiveMtu !== undefined && u && o.effectiveMtu > u.mtu - oh.bytes) {
+        const path = u.mtu - oh.bytes;
+        const fix = insertPropFix(t.document.text, o.decl, `mtu ${path}`);
+        out.push(
+          diag('mtu-exceeds-path', o.nameSpan, `overlay ${o.name} runs at the ${o.driver} default mtu ${o.effectiveMtu}, above the path MTU ${path} (underlay ${u.name} ${u.mtu} − ${oh.name} ${oh.bytes}): write mtu ${path} (com.docker.network.driver.mtu)`, {
+            related: [{ span: u.nameSpan, message: `underlay ${u.name}: mtu ${u.mtu}` }],
+            ...(fix ? { fixes: [fix] } : {}),
+          }),
+        );
+      }
       if (o.mtu !== undefined && mtuProp?.kind === 'mtu' && u) {
         const path = u.mtu - oh.bytes;
         if (o.mtu > path) {
@@ -60,17 +71,17 @@ export const mtuExceedsPath: Check = {
 };
 
 /**
- * A fix that adds a property to a bridge block: on a line of its own, indented
+ * A fix that adds a property to a bridge or overlay block: on a line of its own, indented
  * like the block's last property, in a multi-line block; after `; ` in a
  * one-line block. Undefined when the block has no closing brace.
  */
-function insertPropFix(text: string, decl: ast.BridgeDecl, prop: string): Fix | undefined {
+function insertPropFix(text: string, decl: ast.BridgeDecl | ast.OverlayDecl, prop: string): Fix | undefined {
   const close = decl.span.end - 1;
   if (text[close] !== '}') return undefined;
   const last = decl.props[decl.props.length - 1];
   const after = last ? last.span.end : text.lastIndexOf('{', close) + 1;
   const between = text.slice(after, close);
-  const title = `Set ${prop} on ${decl.name?.text ?? 'the bridge'}`;
+  const title = `Set ${prop} on ${decl.name?.text ?? 'the block'}`;
   if (between.includes('\n')) {
     const lineStart = text.lastIndexOf('\n', close - 1) + 1;
     const closeIndent = /^[ \t]*/.exec(text.slice(lineStart))![0];

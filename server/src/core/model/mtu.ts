@@ -1,6 +1,7 @@
 /**
  * Effective MTUs (spec §2 "MTU"), computed once by the model: every overlay's
- * (written, else the narrowest participating underlay minus the backend's
+ * (written; else the driver's own default for docker overlays and weave;
+ * else the narrowest participating underlay minus the backend's
  * encapsulation overhead) and every bridge's (written; else, for a docker0
  * holding a flannel lease, the flannel MTU — CoreOS's mk-docker-opts passes
  * `--mtu=$FLANNEL_MTU` to dockerd; else 1500). User-defined bridges get no
@@ -13,6 +14,13 @@ import type { Bridge, Host, MtuOrigin, Overlay, Underlay } from './types';
 type Mut<T> = { -readonly [K in keyof T]: T[K] };
 
 export const DEFAULT_MTU = 1500;
+
+/**
+ * Drivers that choose their MTU themselves when none is written: libnetwork's
+ * overlay driver uses 1500 − 50 (VXLAN) for the network's devices; weave's
+ * WEAVE_MTU defaults to 1376. flannel and ovs follow the underlay.
+ */
+const DRIVER_DEFAULT_MTU: Partial<Record<string, number>> = { docker: 1450, weave: 1376 };
 
 /** encapsulation overhead in bytes */
 export function overheadOf(o: Overlay): { name: string; bytes: number } | undefined {
@@ -64,6 +72,13 @@ export function computeMtus(overlays: readonly Overlay[], hosts: readonly Host[]
       o.mtuOrigin = { kind: 'written', span: mtuProp.value.span };
       continue;
     }
+    // Docker's overlay driver and weave pick their own default, not the path's
+    const own = o.driver ? DRIVER_DEFAULT_MTU[o.driver] : undefined;
+    if (own !== undefined) {
+      o.effectiveMtu = own;
+      o.mtuOrigin = { kind: 'driver', driver: o.driver! };
+      continue;
+    }
     const oh = overheadOf(o);
     const u = oh ? narrowest(participants(o)) : undefined;
     if (oh && u) {
@@ -91,6 +106,8 @@ export function mtuOriginText(origin: MtuOrigin | undefined): string {
       return 'written';
     case 'default':
       return 'default';
+    case 'driver':
+      return `${origin.driver} default`;
     case 'path':
       return `${origin.overhead.name}: ${origin.underlay.name} ${origin.underlay.mtu} − ${origin.overhead.bytes}`;
     case 'flannel': {

@@ -59,6 +59,8 @@ export type MtuOrigin =
   | { readonly kind: 'path'; readonly underlay: Underlay; readonly overhead: { readonly name: string; readonly bytes: number } }
   /** a flannel docker0 without `mtu`: dockerd --mtu=$FLANNEL_MTU (CoreOS mk-docker-opts) */
   | { readonly kind: 'flannel'; readonly overlay: Overlay }
+  /** the overlay driver's own default (docker overlay 1450, weave 1376), whatever the underlay */
+  | { readonly kind: 'driver'; readonly driver: string }
   | { readonly kind: 'default' };
 
 export type OverlayDriver = 'flannel' | 'weave' | 'ovs' | 'docker';
