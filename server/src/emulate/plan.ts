@@ -326,7 +326,7 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
   for (const h of hostList) {
     const plane = dp.hosts.get(h)!;
     const n = hostNs.get(h)!;
-    n.iptables = renderIptables(plane, devAlias.get(h)!);
+    n.iptables = renderIptables(plane, devAlias.get(h)!, supplements(h, plane, n, dev, notes));
     const listeners: AgentListener[] = [{ port: identityPort, proto: 'tcp', banner: identityBanner(n.label) }];
     for (const s of plane.services.values()) listeners.push({ port: s.port, proto: s.protocol, banner: bannerOf(s.container?.name ?? h.name, s.port, s.protocol) });
     const relays: AgentRelay[] = [];
@@ -343,6 +343,26 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
 
   namespaces.push(internet);
   return { prefix: P, namespaces, stackOf, hostNs, internet, internetIp, identityPort, notes, warnings };
+}
+
+/**
+ * Rules Docker installs that the data plane does not carry, rendered here
+ * so the kernel runs what dockerd would (each one is reported as a note):
+ * with `userland-proxy false`, dockerd sets `route_localnet` on its bridges
+ * and masquerades locally-sourced traffic into them, so a DNAT of
+ * 127.0.0.1:port (nat OUTPUT has no `! -d 127.0.0.0/8` then) leaves with the
+ * bridge's address instead of being dropped as a martian.
+ */
+function supplements(h: Host, plane: HostPlane, n: NsPlan, dev: (h: Host, name: string) => string, notes: string[]): string[] {
+  if (h.userlandProxy) return [];
+  const out: string[] = [];
+  for (const d of plane.bridgeDev.values()) {
+    const k = dev(h, d);
+    n.sysctls.push([`net/ipv4/conf/${k}/route_localnet`, '1']);
+    out.push(`-A POSTROUTING -o ${d} -m addrtype --src-type LOCAL -j MASQUERADE`);
+  }
+  if (out.length) notes.push(`${h.name} (userland-proxy false): also loads Docker's ${out.join(' / ')} and route_localnet=1 on its bridges, which the data plane does not list`);
+  return out;
 }
 
 function segLabel(seg: Segment): string {
