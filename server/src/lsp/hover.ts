@@ -144,6 +144,7 @@ function bridgeHover(b: Bridge): string {
   const out = [`**bridge** ${code(b.name)} on host ${code(b.host.name)}${b.implicit ? (b.isDefault ? ' *(implicit default bridge)*' : ' *(implicit: the gateway of its host\'s docker-overlay-only containers)*') : b.isDefault ? ' *(default bridge)*' : ''}`, ''];
   out.push(`subnet ${b.subnet ? code(formatCidr(b.subnet)) : '*none*'} · gateway ${b.gateway !== undefined ? code(formatIp(b.gateway)) : '*none*'}`);
   const flags = [`icc ${b.icc}`, `masquerade ${b.masquerade}`, describeMtu(b.mtu, b.mtuOrigin)];
+  if (b.internal) flags.push('**internal** (no gateway, no masquerade, no published ports; nothing crosses its subnet)');
   if (b.overlay) flags.push(`flannel lease of ${code(b.overlay.name)}`);
   out.push(flags.join(' · '));
   out.push(...segmentUsage(b.segment));
@@ -183,7 +184,7 @@ function hostHover(h: Host): string {
   if (!h.userlandProxy) out.push('userland-proxy **false** (published ports are DNATed for every client)');
   out.push('', '| bridge | subnet | gateway | |', '|---|---|---|---|');
   for (const b of h.bridges) {
-    const notes = [b.implicit ? 'implicit' : '', b.icc ? '' : 'icc off', b.masquerade ? '' : 'no masquerade', b.overlay ? `flannel ${b.overlay.name}` : '']
+    const notes = [b.implicit ? 'implicit' : '', b.internal ? 'internal' : '', b.icc ? '' : 'icc off', b.masquerade ? '' : 'no masquerade', b.overlay ? `flannel ${b.overlay.name}` : '']
       .filter(Boolean)
       .join(', ');
     out.push(`| ${b.name} | ${b.subnet ? formatCidr(b.subnet) : '—'} | ${b.gateway !== undefined ? formatIp(b.gateway) : '—'} | ${notes} |`);

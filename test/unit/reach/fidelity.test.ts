@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/index';
-import { primaryAttachment } from '../../../server/src/core/dataplane/compile';
+import { compile, primaryAttachment } from '../../../server/src/core/dataplane/compile';
 import { describeMtu } from '../../../server/src/core/model/mtu';
 import { expectHops, expectVerdict, load } from './helpers';
 
@@ -302,6 +302,85 @@ host b {
       const after = applyFix(text, d[0]!.fixes![0]!.edits);
       assert.ok(after.includes('  subnet 10.0.9.0/24\n  mtu 1350\n}'), after);
       assert.deepEqual(analyze(after).diagnostics, []);
+    });
+  });
+  describe('internal networks (docker network create --internal)', () => {
+    const a = load(`${PUBLIC}
+overlay secret {
+  driver docker
+  subnet 10.0.7.0/24
+  internal true
+}
+host h1 {
+  address 192.168.10.11 on lan
+  expose 22/tcp
+  bridge backend {
+    subnet 172.20.0.0/16
+    internal true
+  }
+  container db {
+    network backend
+    expose 5432/tcp
+    publish 5432:5432
+  }
+  container app {
+    network backend
+    network docker0
+    expose 80/tcp
+  }
+  container vault {
+    network secret
+    expose 8200/tcp
+  }
+  container other { expose 9000/tcp }
+}
+`);
+    it('a container only on an internal bridge has no default route: no internet', () => {
+      assert.equal(primaryAttachment(container(a, 'db')), undefined);
+      const v = expectVerdict(a, 'db', 'internet', 443, 'NO_ROUTE');
+      assert.match(v.hops.at(-1)!.detail, /backend \(internal\) has no gateway/);
+    });
+    it('its publishes map nothing: not reachable from the internet', () => {
+      const v = a.engine.reach({ kind: 'internet' }, { kind: 'container', container: container(a, 'db') }, { port: 5432, protocol: 'tcp' });
+      assert.equal(v.reachable, false);
+    });
+    it('peers on the internal bridge reach it; a container on another bridge does not (isolation)', () => {
+      expectVerdict(a, 'app', 'db', 5432, 'ACCEPTED');
+      const v = a.engine.reach({ kind: 'container', container: container(a, 'other') }, { kind: 'container', container: container(a, 'db') }, { port: 5432, protocol: 'tcp' });
+      assert.equal(v.reachable, false);
+    });
+    it('it still reaches its host at the gateway address, and the host reaches it (no FORWARD)', () => {
+      expectVerdict(a, 'db', 'h1', 22, 'ACCEPTED');
+      expectVerdict(a, 'h1', 'db', 5432, 'ACCEPTED');
+    });
+    it('a container on an internal bridge and docker0 takes its default route through docker0', () => {
+      assert.equal(primaryAttachment(container(a, 'app'))?.segment.bridge?.name, 'docker0');
+      expectVerdict(a, 'app', 'internet', 443, 'ACCEPTED');
+    });
+    it('the data plane carries libnetwork\'s internal rules and no masquerade for the internal bridge', () => {
+      const plane = compile(a.topology).hosts.get(a.topology.hosts[0]!)!;
+      const texts = [...plane.filter['DOCKER-ISOLATION-STAGE-1']!, ...plane.nat.POSTROUTING, ...plane.filter.FORWARD].map((r) => r.text);
+      assert.ok(texts.includes('-A DOCKER-ISOLATION-STAGE-1 ! -d 172.20.0.0/16 -i br-backend -j DROP'), texts.join('\n'));
+      assert.ok(texts.includes('-A DOCKER-ISOLATION-STAGE-1 ! -s 172.20.0.0/16 -o br-backend -j DROP'), texts.join('\n'));
+      assert.ok(!texts.some((t) => t.includes('-s 172.20.0.0/16 ! -o br-backend -j MASQUERADE')));
+      assert.ok(!texts.some((t) => t.includes('-i br-backend ! -o br-backend -j ACCEPT')), 'no outbound accept');
+    });
+    it('a container only on an internal docker overlay gets no docker_gwbridge', () => {
+      assert.equal(container(a, 'vault').attachments.length, 1);
+      expectVerdict(a, 'vault', 'internet', 443, 'NO_ROUTE');
+    });
+    it('internal on docker0 or on a non-docker overlay is refused', () => {
+      const d = analyze(`${PUBLIC}
+overlay w {
+  driver weave
+  internal true
+}
+host h1 {
+  address 192.168.10.11 on lan
+  bridge docker0 { internal true }
+}
+`).diagnostics.filter((x) => x.code === 'syntax');
+      assert.equal(d.length, 2, d.map((x) => x.message).join('\n'));
     });
   });
 });

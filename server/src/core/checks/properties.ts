@@ -13,9 +13,9 @@ import type { Check } from './util';
 
 const SINGLE: Record<string, readonly string[]> = {
   underlay: ['mtu', 'uplink'],
-  overlay: ['driver', 'subnet', 'subnet-length', 'backend', 'mtu', 'masquerade'],
+  overlay: ['driver', 'subnet', 'subnet-length', 'backend', 'mtu', 'masquerade', 'internal'],
   host: ['userland-proxy'],
-  bridge: ['subnet', 'gateway', 'icc', 'masquerade', 'mtu', 'overlay'],
+  bridge: ['subnet', 'gateway', 'icc', 'masquerade', 'internal', 'mtu', 'overlay'],
   container: ['image', 'ip'],
 };
 
@@ -86,7 +86,18 @@ export const keywordValues: Check = {
     // the parser's syntax errors already; this check adds what needs context:
     // a missing driver, and a backend the overlay's driver does not have.
     for (const d of t.document.decls) {
+      if (d.kind === 'host') {
+        // dockerd has no --internal for its default bridge
+        for (const b of d.bridges) {
+          const ip = b.props.find((p): p is ast.InternalProp => p.kind === 'internal');
+          if (b.name?.text === 'docker0' && ip?.value.value) out.push(diag('syntax', ip.keyword, 'docker0 cannot be internal: dockerd has no --internal for its default bridge; declare a user-defined bridge with `internal true` (docker network create --internal)'));
+        }
+        continue;
+      }
       if (d.kind !== 'overlay') continue;
+      const internal = d.props.find((p): p is ast.InternalProp => p.kind === 'internal');
+      const drv = d.props.find((p): p is ast.DriverProp => p.kind === 'driver')?.driver.text;
+      if (internal?.value.value && drv && drv !== 'docker') out.push(diag('syntax', internal.keyword, `internal is a Docker network option: a ${drv} overlay has none (only \`driver docker\` overlays and user-defined bridges can be internal)`));
       const driverProp = d.props.find((p): p is ast.DriverProp => p.kind === 'driver');
       const driver = driverProp?.driver.text;
       if (!driverProp && d.name) out.push(diag('syntax', d.name.span, `overlay ${d.name.text} declares no driver (flannel, weave, ovs or docker)`));

@@ -56,7 +56,7 @@ export function networkName(seg: Segment): string {
 export function primaryAttachment(c: Container): Attachment | undefined {
   let best: Attachment | undefined;
   for (const a of c.attachments) {
-    if (!a.segment.bridge || a.segment.gateway === undefined) continue;
+    if (!a.segment.bridge || a.segment.gateway === undefined || a.segment.bridge.internal) continue;
     if (!best || networkName(a.segment) < networkName(best.segment)) best = a;
   }
   return best;
@@ -246,8 +246,23 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
   };
   forward.push(mk('filter', 'FORWARD', {}, 'DOCKER-USER', 'user'));
   forward.push(mk('filter', 'FORWARD', {}, ISOLATION_1, 'isolation-jump'));
+  // internal networks (setupInternalNetworkRules, inserted at the top of
+  // stage 1): nothing leaves or enters the subnet through the bridge
+  for (const b of h.bridges) {
+    if (!b.internal || !b.subnet) continue;
+    const dev = bridgeDev.get(b)!;
+    const sp = bridgeProp(b, 'internal') ?? b.nameSpan;
+    iso1.push(mk('filter', ISOLATION_1, { in: dev, notDst: b.subnet }, 'DROP', 'isolation', { bridge: b, span: sp }));
+    iso1.push(mk('filter', ISOLATION_1, { out: dev, notSrc: b.subnet }, 'DROP', 'isolation', { bridge: b, span: sp }));
+  }
   for (const b of h.bridges) {
     const dev = bridgeDev.get(b)!;
+    if (b.internal) {
+      // no established/DOCKER/outbound rules for an internal network: only isolation and icc
+      iso1.push(mk('filter', ISOLATION_1, { in: dev, notOut: dev }, ISOLATION_2, 'isolation', { bridge: b, span: b.nameSpan }));
+      iso2.push(mk('filter', ISOLATION_2, { out: dev }, 'DROP', 'isolation', { bridge: b, span: b.nameSpan }));
+      continue;
+    }
     forward.push(mk('filter', 'FORWARD', { out: dev, established: true }, 'ACCEPT', 'established', { bridge: b }));
     forward.push(mk('filter', 'FORWARD', { out: dev }, 'DOCKER', 'docker-jump', { bridge: b }));
     forward.push(mk('filter', 'FORWARD', { in: dev, notOut: dev }, 'ACCEPT', 'outbound', { bridge: b, span: b.nameSpan }));
@@ -272,7 +287,7 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
   const dnatByPort = new Map<string, Rule[]>();
   const proxies = new Map<string, ProxyListener[]>();
   for (const b of h.bridges) {
-    if (b.masquerade && h.userlandProxy) {
+    if (b.masquerade && h.userlandProxy && !b.internal) {
       const dev = bridgeDev.get(b)!;
       const r = mk('nat', 'DOCKER', { in: dev }, 'RETURN', 'skip-dnat', { bridge: b, span: bridgeProp(b, 'masquerade') ?? b.nameSpan });
       natDocker.push(r);
@@ -373,7 +388,7 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
   const postrouting: Rule[] = [];
   for (const b of h.bridges) {
     const dev = bridgeDev.get(b)!;
-    if (b.masquerade && b.subnet) postrouting.push(mk('nat', 'POSTROUTING', { src: b.subnet, notOut: dev }, 'MASQUERADE', 'masquerade', { bridge: b, span: bridgeProp(b, 'masquerade') ?? b.nameSpan }));
+    if (b.masquerade && b.subnet && !b.internal) postrouting.push(mk('nat', 'POSTROUTING', { src: b.subnet, notOut: dev }, 'MASQUERADE', 'masquerade', { bridge: b, span: bridgeProp(b, 'masquerade') ?? b.nameSpan }));
   }
   for (const f of flannel) {
     const o = f.overlay;

@@ -261,6 +261,7 @@ class Builder {
       ...optional('backend', backend),
       ...optional('mtu', mtu && validMtu(mtu.value.value) ? mtu.value.value : undefined),
       masquerade: first(d.props, 'masquerade')?.value.value ?? true,
+      internal: driver === 'docker' && (first(d.props, 'internal')?.value.value ?? false),
       vlans,
       leases: [],
       segments: [],
@@ -393,6 +394,7 @@ class Builder {
         gateway: firstHost(DEFAULT_BRIDGE_SUBNET),
         icc: true,
         masquerade: true,
+        internal: false,
         mtu: DEFAULT_MTU,
         mtuOrigin: { kind: 'default' },
       } as Mut<Bridge>);
@@ -442,6 +444,8 @@ class Builder {
       ...optional('gateway', gw ? addressOf(gw.address) : subnet ? firstHost(subnet) : undefined),
       icc: first(bd.props, 'icc')?.value.value ?? true,
       masquerade: first(bd.props, 'masquerade')?.value.value ?? true,
+      // dockerd has no --internal for its default bridge: docker0 is never internal (checks say so)
+      internal: !isDefault && (first(bd.props, 'internal')?.value.value ?? false),
       mtu: writtenMtu ?? DEFAULT_MTU,
       mtuOrigin: writtenMtu !== undefined && mtuProp ? { kind: 'written', span: mtuProp.value.span } : { kind: 'default' },
       ...optional('overlay', overlay),
@@ -614,6 +618,8 @@ class Builder {
     for (const c of this.containers) {
       if (c.mode.kind !== 'bridged' || c.attachments.length === 0) continue;
       if (!c.attachments.every((a) => a.segment.kind === 'overlay' && a.segment.overlay?.driver === 'docker')) continue;
+      // libnetwork needDefaultGW(): internal networks never ask for one
+      if (c.attachments.every((a) => a.segment.overlay!.internal)) continue;
       const b = this.gwBridge(c.host as Mut<Host>);
       this.attach(c, b.segment, undefined, undefined);
       touched.add(b.segment);
@@ -649,6 +655,7 @@ class Builder {
       gateway: firstHost(subnet),
       icc: false,
       masquerade: true,
+      internal: false,
       mtu: DEFAULT_MTU,
       mtuOrigin: { kind: 'default' },
     } as Mut<Bridge>);

@@ -88,6 +88,8 @@ export interface Overlay {
    */
   readonly effectiveMtu?: number;
   readonly mtuOrigin?: MtuOrigin;
+  /** docker overlays: `internal true` (no docker_gwbridge for containers only on internal networks) */
+  readonly internal: boolean;
   /** flannel --ip-masq; default true */
   readonly masquerade: boolean;
   /** ovs only: declared vlans (id → optional subnet) */
@@ -152,6 +154,12 @@ export interface Bridge {
   readonly gateway?: Ip;
   readonly icc: boolean;
   readonly masquerade: boolean;
+  /**
+   * `internal true` (docker network create --internal): no gateway for its
+   * containers (R18 skips it), no masquerade, no outbound or inbound
+   * forwarding beyond its subnet, no port mapping through it
+   */
+  readonly internal: boolean;
   /** the effective MTU (see `mtuOrigin`): written, a flannel docker0's flannel MTU, else 1500 */
   readonly mtu: number;
   /** where `mtu` comes from (spec §2 "MTU") */

@@ -177,9 +177,9 @@ export class Walk {
       if (!primary) {
         // R18: only a bridge attachment has a gateway; weave, ovs and docker overlays do not
         const a0 = atts[0]!;
-        const nets = atts.map((a) => networkName(a.segment)).join(', ');
+        const nets = atts.map((a) => `${networkName(a.segment)}${a.segment.bridge?.internal || a.segment.overlay?.internal ? ' (internal)' : ''}`).join(', ');
         this.hop(srcName, containerIface(a0), 'SEND', () => `${formatIp(a0.ip!)} -> ${this.ep(dst, dport)}`);
-        this.drop(srcName, containerIface(a0), 'NO_ROUTE', () => `no route to ${formatIp(dst)}: ${root.name} has no default route (its network${atts.length > 1 ? 's' : ''} ${nets} ${atts.length > 1 ? 'have' : 'has'} no gateway: only a bridge gives one)`, a0.prop?.span ?? root.nameSpan);
+        this.drop(srcName, containerIface(a0), 'NO_ROUTE', () => `no route to ${formatIp(dst)}: ${root.name} has no default route (its network${atts.length > 1 ? 's' : ''} ${nets} ${atts.length > 1 ? 'have' : 'has'} no gateway: only a bridge that is not internal gives one)`, a0.prop?.span ?? root.nameSpan);
       }
       if (primary.ip === undefined) this.drop(srcName, 'eth0', 'NO_ROUTE', () => `${root.name} has no default route`, root.nameSpan);
       const seg = primary.segment;

@@ -161,7 +161,7 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     const tunnels = new Set<Overlay>();
     for (const b of h.bridges) {
       const id = bridgeId(b);
-      const flags = [b.icc ? '' : 'icc-off', b.masquerade ? '' : 'no-masquerade', b.isDefault ? 'default' : '', b.implicit ? 'implicit' : ''].filter(Boolean);
+      const flags = [b.icc ? '' : 'icc-off', b.masquerade ? '' : 'no-masquerade', b.isDefault ? 'default' : '', b.implicit ? 'implicit' : '', b.internal ? 'internal' : ''].filter(Boolean);
       const details = [b.subnet ? formatCidr(b.subnet) : 'no subnet'];
       if (b.gateway !== undefined) details.push(`gw ${formatIp(b.gateway)}`);
       const opts = [b.icc ? '' : 'icc false', b.masquerade ? '' : 'masquerade false', b.mtuOrigin.kind === 'written' ? `mtu ${b.mtu}` : b.mtuOrigin.kind !== 'default' ? describeMtu(b.mtu, b.mtuOrigin) : ''].filter(Boolean);
