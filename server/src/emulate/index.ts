@@ -8,13 +8,15 @@
  * (return, throw, SIGINT, SIGTERM, process exit) unless `keep` is set.
  */
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Analysis } from '../core/index';
 import type { PortQuery } from '../core/reach/api';
 import type { Protocol } from '../core/model/types';
 import { compile } from '../core/dataplane/compile';
-import { formatIp } from '../core/model/ip';
+import { cidrContains, formatIp, parseIp } from '../core/model/ip';
 import { LineIndex } from '../core/text';
-import { buildPlan, type Plan } from './plan';
+import { buildPlan, type NsPlan, type Plan } from './plan';
 import { enumerateProbes, formatVia, internetPorts, type Probe, type ProbeKind } from './probes';
 import { bannerOf } from './agent';
 import { Agent, build, cleanupLeftovers, deleteNamespaces, preflight, type CleanupResult, type Environment, type ProbeResult } from './kernel';
@@ -115,14 +117,16 @@ export async function emulate(analysis: Analysis, options: EmulateOptions = {}):
   try {
     const t0 = Date.now();
     log(`building ${plan.namespaces.length} namespaces (${prefix}*)`);
-    build(plan, created);
+    const start = (n: NsPlan) => agents.push(new Agent(n, { listeners: n.agent!.listeners, relays: n.agent!.relays, ...(n.agent!.source ? { source: n.agent!.source } : {}) }));
+    // container stacks listen on 0.0.0.0 only: their agents start (Node takes a while) while the rest is wired
+    build(plan, created, () => plan.namespaces.forEach((n) => n.agent && n.kind === 'stack' && start(n)));
     const t1 = Date.now();
-    for (const n of plan.namespaces) if (n.agent) agents.push(new Agent(n, { listeners: n.agent.listeners, relays: n.agent.relays, ...(n.agent.source ? { source: n.agent.source } : {}) }));
+    for (const n of plan.namespaces) if (n.agent && n.kind !== 'stack') start(n);
     const errs = await Promise.all(agents.map((a) => a.ready.then((e) => e.map((x) => `${a.ns.label}: cannot listen on ${x}`))));
     for (const e of errs) warnings.push(...e);
     const t2 = Date.now();
     log(`${agents.length} agents serving; probing ${probes.length} probes`);
-    const { reports, connections } = await runProbes(probes, agents, plan, options.timeoutMs ?? 1500, options.retryTimeoutMs ?? 5000);
+    const { reports, connections } = await runProbes(probes, agents, plan, options.timeoutMs ?? 1000, options.retryTimeoutMs ?? 5000, log);
     const t3 = Date.now();
     let keptList: { label: string; name: string }[] | undefined;
     if (options.keep) {
@@ -160,7 +164,7 @@ export async function emulate(analysis: Analysis, options: EmulateOptions = {}):
   }
 }
 
-async function runProbes(probes: readonly Probe[], agents: readonly Agent[], plan: Plan, timeoutMs: number, retryMs: number): Promise<{ reports: ProbeReport[]; connections: number }> {
+async function runProbes(probes: readonly Probe[], agents: readonly Agent[], plan: Plan, timeoutMs: number, retryMs: number, log: (l: string) => void): Promise<{ reports: ProbeReport[]; connections: number }> {
   const agentOf = new Map(agents.map((a) => [a.ns, a]));
   // one real connection per distinct (namespace, address, port): probes share them
   const results = new Map<string, ProbeResult>();
@@ -182,13 +186,38 @@ async function runProbes(probes: readonly Probe[], agents: readonly Agent[], pla
       const c = p.candidates[i]!;
       l.push({ key: k, ip: formatIp(c.ip), port: c.port, protocol: c.protocol });
     }
-    const all: Promise<void>[] = [];
-    for (const [a, list] of byAgent) {
-      const ps = a.probe(list.map((x) => ({ ip: x.ip, port: x.port, protocol: x.protocol, timeoutMs: timeout })));
-      ps.forEach((pr, j) => all.push(pr.then((r) => void results.set(list[j]!.key, r))));
+    const ws = waves(byAgent, neighbourBudget());
+    if (ws.length > 1) log(`${seen.size} connections in ${ws.length} waves (the kernel's ARP table is shared by all namespaces)`);
+    for (const wave of ws) {
+      const all: Promise<void>[] = [];
+      for (const [a, list] of wave) {
+        const ps = a.probe(list.map((x) => ({ ip: x.ip, port: x.port, protocol: x.protocol, timeoutMs: timeout })));
+        ps.forEach((pr, j) => all.push(pr.then((r) => void results.set(list[j]!.key, r))));
+      }
+      await Promise.all(all);
+      // what this wave's connections taught ARP is forgotten before the next one (written-down entries stay)
+      if (wave !== lastWave) await flushNeighbours(plan);
     }
-    await Promise.all(all);
     return seen.size;
+  };
+  let lastWave: unknown;
+  const waves = <T extends { ip: string }>(byAgent: Map<Agent, T[]>, budget: number): Map<Agent, T[]>[] => {
+    const out: Map<Agent, T[]>[] = [];
+    let cur = new Map<Agent, T[]>();
+    let used = 0;
+    for (const [a, list] of byAgent) {
+      const w = neighbours(a.ns, list);
+      if (cur.size && used + w > budget) {
+        out.push(cur);
+        cur = new Map();
+        used = 0;
+      }
+      cur.set(a, list);
+      used += w;
+    }
+    if (cur.size) out.push(cur);
+    lastWave = out[out.length - 1];
+    return out;
   };
   let connections = await dial(
     probes.flatMap((p) => p.candidates.map((_, i) => ({ p, i }))),
@@ -230,6 +259,37 @@ async function runProbes(probes: readonly Probe[], agents: readonly Agent[], pla
   });
   void plan;
   return { reports, connections };
+}
+
+/**
+ * How many ARP entries a namespace's connections may create: each on-link
+ * peer it dials (its gateway is written down), twice (the peer learns it
+ * back). Hosts and the internet dial few addresses; count them all.
+ */
+function neighbours(ns: NsPlan, list: readonly { ip: string }[]): number {
+  const ips = new Set(list.map((x) => x.ip));
+  if (ns.kind !== 'stack') return 2 * ips.size + 2;
+  let n = 0;
+  for (const s of ips) {
+    const ip = parseIp(s);
+    if (ip !== undefined && ns.onLink.some((l) => l.gateway !== ip && cidrContains(l.subnet, ip))) n++;
+  }
+  return 2 * n + 2;
+}
+
+/** Half the kernel's ARP table limit, which all namespaces share (gc_thresh3). */
+function neighbourBudget(): number {
+  try {
+    return Math.max(64, Math.floor(Number(readFileSync('/proc/sys/net/ipv4/neigh/default/gc_thresh3', 'utf8').trim()) / 2));
+  } catch {
+    return 512;
+  }
+}
+
+async function flushNeighbours(plan: Plan): Promise<void> {
+  const list = plan.namespaces.filter((n) => n.kind !== 'underlay' || n.iptables);
+  for (let i = 0; i < list.length; i += 16)
+    await Promise.all(list.slice(i, i + 16).map((n) => new Promise<void>((resolve) => spawn('ip', ['-n', n.name, 'neigh', 'flush', 'all'], { stdio: 'ignore' }).on('exit', () => resolve()).on('error', () => resolve()))));
 }
 
 function describe(r: ProbeResult | undefined): string {

@@ -80,12 +80,13 @@ function batch(cmd: 'ip' | 'bridge', ns: NsPlan, lines: readonly string[]): void
 }
 
 /** Creates every namespace of the plan and wires it; on failure the caller tears down. */
-export function build(plan: Plan, created: string[]): void {
+export function build(plan: Plan, created: string[], onNamespaces?: () => void): void {
   const add = sh('ip', ['-batch', '-'], plan.namespaces.map((n) => `netns add ${n.name}`).join('\n') + '\n');
   // record what exists even when one failed, so teardown removes it
   const listed = new Set(listNamespaces());
   for (const n of plan.namespaces) if (listed.has(n.name)) created.push(n.name);
   if (add.status !== 0) throw new BuildError(`ip netns add failed: ${add.stderr.trim()}`);
+  onNamespaces?.();
   for (const n of plan.namespaces) batch('ip', n, n.create);
   for (const n of plan.namespaces) batch('ip', n, n.configure);
   for (const n of plan.namespaces) {
@@ -207,6 +208,8 @@ export class Agent {
       });
     });
     this.child.stdin!.on('error', () => {});
+    // awaited later (or never, when the build fails first): not an unhandled rejection
+    this.ready.catch(() => {});
   }
 
   get pid(): number | undefined {

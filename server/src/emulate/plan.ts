@@ -48,6 +48,8 @@ export interface NsPlan {
   readonly sysctls: [string, string][];
   /** iptables-restore input */
   iptables?: string;
+  /** a container stack's connected networks (the probe scheduler counts the neighbours a probe will ARP for) */
+  readonly onLink: { readonly subnet: Cidr; readonly gateway?: Ip }[];
   /** the probe agent of this namespace (none for underlays and segments) */
   agent?: { listeners: AgentListener[]; relays: AgentRelay[]; source?: string };
 }
@@ -148,7 +150,7 @@ function freePort(t: Topology): number {
 }
 
 function ns(name: string, label: string, kind: NsKind): NsPlan {
-  return { name, label, kind, create: [], configure: [], routes: [], fdb: [], sysctls: [] };
+  return { name, label, kind, create: [], configure: [], routes: [], fdb: [], sysctls: [], onLink: [] };
 }
 
 function sysctlsRouter(n: NsPlan): void {
@@ -167,6 +169,13 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
   const identityPort = freePort(topology);
   const hostList = [...dp.hosts.keys()];
   const hostIndex = new Map<Host, number>(hostList.map((h, i) => [h, i]));
+  let macs = 0;
+  const mac = (): string => {
+    const k = ++macs;
+    return `02:cd:${hex2(k >> 24)}:${hex2(k >> 16)}:${hex2(k >> 8)}:${hex2(k)}`;
+  };
+  /** `hostIndex/device` → the bridge's MAC (fixed, so neighbours can be written down) */
+  const bridgeMac = new Map<string, string>();
 
   const used = usedCidrs(topology);
   const internetIp = internetAddress(used);
@@ -252,7 +261,9 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
         n.configure.push(`link set dev ${i.name} up`);
       } else if (i.kind === 'bridge' || i.kind === 'gwbridge') {
         const d = dev(h, i.name);
-        n.create.push(`link add name ${d} type bridge`);
+        const m = mac();
+        bridgeMac.set(`${hi}/${d}`, m);
+        n.create.push(`link add name ${d} address ${m} type bridge`);
         n.configure.push(`link set dev ${d} up`);
         if (i.ip !== undefined) addAddress(n, i.ip, i.subnet, d);
       }
@@ -316,7 +327,7 @@ export function buildPlan(topology: Topology, dp: DataPlane, options: PlanOption
         n.agent = { listeners: [{ port: identityPort, proto: 'tcp', banner: identityBanner(n.label) }], relays: [] };
         ownNs.set(root, n);
         namespaces.push(n);
-        if (s.kind === 'bridged') wireContainer(root, n, dp, hostNs, segNs, topology, hostIndex, dev);
+        if (s.kind === 'bridged') wireContainer(root, n, { dp, hostNs, segNs, topology, hostIndex, dev, mac, bridgeMac });
       }
     }
     if (n) stackOf.set(c, n);
@@ -369,17 +380,28 @@ function segLabel(seg: Segment): string {
   return `${seg.overlay?.name ?? seg.id}${seg.vlan !== undefined ? ` vlan ${seg.vlan}` : ''}`;
 }
 
-/** veth pairs from a container's stack into its bridges (host namespace) or overlay segments. */
-function wireContainer(
-  c: Container,
-  n: NsPlan,
-  dp: DataPlane,
-  hostNs: ReadonlyMap<Host, NsPlan>,
-  segNs: ReadonlyMap<string, NsPlan>,
-  topology: Topology,
-  hostIndex: ReadonlyMap<Host, number>,
-  dev: (h: Host, name: string) => string,
-): void {
+interface WireContext {
+  readonly dp: DataPlane;
+  readonly hostNs: ReadonlyMap<Host, NsPlan>;
+  readonly segNs: ReadonlyMap<string, NsPlan>;
+  readonly topology: Topology;
+  readonly hostIndex: ReadonlyMap<Host, number>;
+  readonly dev: (h: Host, name: string) => string;
+  readonly mac: () => string;
+  readonly bridgeMac: ReadonlyMap<string, string>;
+}
+
+/**
+ * veth pairs from a container's stack into its bridges (host namespace) or
+ * overlay segments. The neighbours whose answer is certain — the container's
+ * gateway, the host's entry for the container — are written down
+ * (`nud permanent`, the MACs are fixed): the kernel's ARP table is one for
+ * all namespaces (gc_thresh3, 1024 by default, not settable from inside a
+ * namespace), and a hundred containers would overflow it with entries ARP
+ * would have learned anyway. Addresses nobody owns still go unanswered.
+ */
+function wireContainer(c: Container, n: NsPlan, x: WireContext): void {
+  const { dp, hostNs, segNs, topology, hostIndex, dev } = x;
   const h = c.host;
   const hn = hostNs.get(h);
   if (!hn) return;
@@ -399,9 +421,16 @@ function wireContainer(
       master = 'seg';
     }
     if (!peerNs) continue;
-    n.create.push(`link add name ${ifc} type veth peer name ${peer} netns ${peerNs.name}`);
+    const m = x.mac();
+    n.create.push(`link add name ${ifc} address ${m} type veth peer name ${peer} netns ${peerNs.name}`);
     peerNs.configure.push(`link set dev ${peer} master ${master} up`);
     addAddress(n, a.ip, seg.subnet, ifc);
+    if (seg.subnet) n.onLink.push({ subnet: seg.subnet, ...(seg.bridge && seg.gateway !== undefined ? { gateway: seg.gateway } : {}) });
+    if (seg.bridge) {
+      const bm = x.bridgeMac.get(`${hostIndex.get(h)}/${master}`);
+      if (bm && seg.gateway !== undefined && seg.gateway !== a.ip) n.routes.push(`neigh add ${formatIp(seg.gateway)} lladdr ${bm} dev ${ifc} nud permanent`);
+      if (dp.bySegment.get(seg)?.get(a.ip) === a && a.ip !== seg.gateway) peerNs.routes.push(`neigh add ${formatIp(a.ip)} lladdr ${m} dev ${master} nud permanent`);
+    }
     n.configure.push(`link set dev ${ifc} up`);
     if (a === primary && seg.bridge && seg.gateway !== undefined) n.routes.push(`route add default via ${formatIp(seg.gateway)} dev ${ifc}`);
   }
