@@ -23,6 +23,7 @@ import { emulate, type EmulateReport } from '../../../server/src/emulate/index';
 import { CannotRun, preflight } from '../../../server/src/emulate/kernel';
 import { repoRoot } from '../reach/helpers';
 import { randomTopology } from '../reach/random';
+import { scaleTopology } from './scale';
 import { CLI } from '../cli/harness';
 
 const ROOT = repoRoot();
@@ -179,6 +180,21 @@ describe('cnet emulate on this kernel', function () {
       if (r.error) this.skip();
       assert.equal(r.status, 3, r.stderr);
       assert.match(r.stderr, /must run as root/);
+    });
+  });
+
+  describe('scale', () => {
+    it('100 containers: emulated and every matrix pair probed, all agreeing (the time is printed)', async function () {
+      needKernel(this);
+      this.timeout(600_000);
+      const t = Date.now();
+      const a = analyze(scaleTopology(100));
+      const r = await emulate(a, { matrix: true, handleSignals: false });
+      const ms = Date.now() - t;
+      const tm = r.timings;
+      console.log(`      100 containers: ${r.total} probes, ${tm.connections} connections, ${tm.namespaces} namespaces in ${(ms / 1000).toFixed(1)} s (build ${tm.buildMs} ms, agents ${tm.agentsMs} ms, probes ${tm.probeMs} ms, teardown ${tm.teardownMs} ms)`);
+      assert.deepEqual(disagreements(r), []);
+      assert.equal(r.total, 101 * 100 + a.topology.expectations.length);
     });
   });
 
