@@ -119,7 +119,7 @@ export async function emulate(analysis: Analysis, options: EmulateOptions = {}):
     log(`building ${plan.namespaces.length} namespaces (${prefix}*)`);
     const start = (n: NsPlan) => agents.push(new Agent(n, { listeners: n.agent!.listeners, relays: n.agent!.relays, ...(n.agent!.source ? { source: n.agent!.source } : {}) }));
     // container stacks listen on 0.0.0.0 only: their agents start (Node takes a while) while the rest is wired
-    build(plan, created, () => plan.namespaces.forEach((n) => n.agent && n.kind === 'stack' && start(n)));
+    await build(plan, created, () => plan.namespaces.forEach((n) => n.agent && n.kind === 'stack' && start(n)));
     const t1 = Date.now();
     for (const n of plan.namespaces) if (n.agent && n.kind !== 'stack') start(n);
     const errs = await Promise.all(agents.map((a) => a.ready.then((e) => e.map((x) => `${a.ns.label}: cannot listen on ${x}`))));

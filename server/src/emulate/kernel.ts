@@ -73,32 +73,62 @@ export function preflight(prefix: string): Environment {
 
 export class BuildError extends Error {}
 
-function batch(cmd: 'ip' | 'bridge', ns: NsPlan, lines: readonly string[]): void {
-  if (lines.length === 0) return;
-  const r = sh(cmd, ['-n', ns.name, '-batch', '-'], lines.join('\n') + '\n');
-  if (r.status !== 0) throw new BuildError(`${cmd} in ${ns.label} (${ns.name}) failed: ${(r.stderr || r.error?.message || '').trim()}`);
+function shAsync(cmd: string, args: readonly string[], input: string): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    c.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    c.on('error', (e) => resolve({ status: null, stderr: e.message }));
+    c.on('close', (status) => resolve({ status, stderr }));
+    c.stdin!.on('error', () => {});
+    c.stdin!.end(input);
+  });
 }
 
-/** Creates every namespace of the plan and wires it; on failure the caller tears down. */
-export function build(plan: Plan, created: string[], onNamespaces?: () => void): void {
+/** Runs one step per namespace, a few at a time; the first failure is thrown once all have ended. */
+async function each(plan: Plan, step: (n: NsPlan) => Promise<string | undefined> | undefined, width = 6): Promise<void> {
+  const list = plan.namespaces;
+  let next = 0;
+  let failed: string | undefined;
+  const worker = async () => {
+    while (next < list.length) {
+      const n = list[next++]!;
+      const e = await step(n);
+      if (e && !failed) failed = e;
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  if (failed) throw new BuildError(failed);
+}
+
+function batch(cmd: 'ip' | 'bridge', ns: NsPlan, lines: readonly string[]): Promise<string | undefined> | undefined {
+  if (lines.length === 0) return undefined;
+  return shAsync(cmd, ['-n', ns.name, '-batch', '-'], lines.join('\n') + '\n').then((r) => (r.status === 0 ? undefined : `${cmd} in ${ns.label} (${ns.name}) failed: ${r.stderr.trim()}`));
+}
+
+/**
+ * Creates every namespace of the plan and wires it, in phases (a phase may
+ * need devices an earlier one put in another namespace); on failure the
+ * caller tears down what `created` lists.
+ */
+export async function build(plan: Plan, created: string[], onNamespaces?: () => void): Promise<void> {
   const add = sh('ip', ['-batch', '-'], plan.namespaces.map((n) => `netns add ${n.name}`).join('\n') + '\n');
   // record what exists even when one failed, so teardown removes it
   const listed = new Set(listNamespaces());
   for (const n of plan.namespaces) if (listed.has(n.name)) created.push(n.name);
   if (add.status !== 0) throw new BuildError(`ip netns add failed: ${add.stderr.trim()}`);
   onNamespaces?.();
-  for (const n of plan.namespaces) batch('ip', n, n.create);
-  for (const n of plan.namespaces) batch('ip', n, n.configure);
-  for (const n of plan.namespaces) {
+  await each(plan, (n) => batch('ip', n, n.create));
+  // a namespace's routes need only its own addresses: one batch
+  await each(plan, (n) => batch('ip', n, [...n.configure, ...n.routes]));
+  await each(plan, (n) => {
     // sysctls and rules in one process per namespace; /proc/sys/net is the namespace's own
     const sets = n.sysctls.map(([k, v]) => `echo ${v} > /proc/sys/${k}`);
     if (n.iptables) sets.push('iptables-restore');
-    if (sets.length === 0) continue;
-    const r = sh('ip', ['netns', 'exec', n.name, 'sh', '-ec', sets.join('\n')], n.iptables ?? '');
-    if (r.status !== 0) throw new BuildError(`sysctls/iptables in ${n.label} (${n.name}) failed: ${r.stderr.trim()}`);
-  }
-  for (const n of plan.namespaces) batch('ip', n, n.routes);
-  for (const n of plan.namespaces) batch('bridge', n, n.fdb);
+    if (sets.length === 0) return undefined;
+    return shAsync('ip', ['netns', 'exec', n.name, 'sh', '-ec', sets.join('\n')], n.iptables ?? '').then((r) => (r.status === 0 ? undefined : `sysctls/iptables in ${n.label} (${n.name}) failed: ${r.stderr.trim()}`));
+  });
+  await each(plan, (n) => batch('bridge', n, n.fdb));
 }
 
 export function listNamespaces(): string[] {

@@ -82,7 +82,7 @@ function disagreements(r: EmulateReport): string[] {
 }
 
 /** Starts the CLI and resolves once its namespaces exist (it prints `probing` on stderr). */
-function startCli(args: string[]): Promise<{ child: ReturnType<typeof spawn>; prefix: string }> {
+function startCli(args: string[], until = /probing/): Promise<{ child: ReturnType<typeof spawn>; prefix: string }> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let prefix = '';
@@ -90,7 +90,7 @@ function startCli(args: string[]): Promise<{ child: ReturnType<typeof spawn>; pr
     rl.on('line', (l) => {
       const m = /\((cnet-\d+-[0-9a-f]+-)\*\)/.exec(l);
       if (m) prefix = m[1]!;
-      if (/probing/.test(l)) resolve({ child, prefix });
+      if (until.test(l)) resolve({ child, prefix });
     });
     child.on('exit', (code) => reject(new Error(`cnet emulate exited (${code}) before probing`)));
   });
@@ -136,6 +136,17 @@ describe('cnet emulate on this kernel', function () {
       const before = rootState();
       const { child, prefix } = await startCli(['emulate', 'examples/coreos-flannel.cnet', '--matrix']);
       assert.ok(prefix && namespacesOf(prefix).length > 0, 'its namespaces exist while it runs');
+      child.kill('SIGTERM');
+      const e = await exited(child);
+      assert.equal(e.code, 143);
+      assert.deepEqual(namespacesOf(prefix), []);
+      assert.equal(rootState(), before);
+    });
+
+    it('SIGTERM while the namespaces are being wired: exit 143, nothing of its prefix left', async function () {
+      needKernel(this);
+      const before = rootState();
+      const { child, prefix } = await startCli(['emulate', 'examples/shop.cnet', '--matrix'], /building/);
       child.kill('SIGTERM');
       const e = await exited(child);
       assert.equal(e.code, 143);
