@@ -24,7 +24,7 @@ import {
   type RouteParams,
   type RouteResult,
 } from '../../../server/src/protocol/requests';
-import type { FromWebview, PreviewState, RouteQuery, ShowRouteArgs, ToWebview } from '../../../server/src/protocol/preview';
+import { DOCUMENT_SCHEMES, sanitizePreviewState, validateFromWebview, type FromWebview, type RouteQuery, type ShowRouteArgs, type ToWebview } from '../../../server/src/protocol/preview';
 import { previewHtml } from './html';
 
 export const VIEW_TYPE = 'cnet.preview';
@@ -90,6 +90,8 @@ export class PreviewManager implements vscode.Disposable {
 
   async showRoute(args?: ShowRouteArgs): Promise<void> {
     if (!args || typeof args.uri !== 'string' || typeof args.from !== 'string' || typeof args.to !== 'string') return;
+    const refused = refusedDocument(args.uri);
+    if (refused) return this.log(`cnet.showRoute ignored: ${refused}`);
     this.open(vscode.Uri.parse(args.uri));
     await this.whenReady();
     await this.answerRoute({ from: args.from, to: args.to, ...(args.port ? { port: args.port } : {}) });
@@ -103,8 +105,11 @@ export class PreviewManager implements vscode.Disposable {
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     panel.webview.options = this.webviewOptions();
     this.adopt(panel);
-    const saved = (state ?? {}) as PreviewState;
-    const target = typeof saved.uri === 'string' ? saved.uri : activeCnetUri();
+    // the state was written by the page: only a well-formed, allowed document is reopened
+    const saved = sanitizePreviewState(state);
+    const refused = saved.uri !== undefined ? refusedDocument(saved.uri) : undefined;
+    if (refused) this.log(`restore ignored the saved document: ${refused}`);
+    const target = saved.uri !== undefined && !refused ? saved.uri : activeCnetUri();
     if (target) this.setDocument(target);
     else this.scheduleRefresh(0);
   }
@@ -132,7 +137,7 @@ export class PreviewManager implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'preview.css')).toString(),
     });
     this.panelDisposables.push(
-      webview.onDidReceiveMessage((m: FromWebview) => void this.onMessage(m)),
+      webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       panel.onDidChangeViewState((e) => {
         // a hidden webview is torn down; when shown again its page posts `ready` and is re-sent everything
         if (!e.webviewPanel.visible) this.ready = false;
@@ -217,8 +222,10 @@ export class PreviewManager implements vscode.Disposable {
   // -------------------------------------------------------------------------
   // messages from the page
 
-  private async onMessage(m: FromWebview): Promise<void> {
-    if (!m || typeof m !== 'object') return;
+  private async onMessage(raw: unknown): Promise<void> {
+    const checked = validateFromWebview(raw);
+    if (!checked.ok) return this.log(`ignored a message from the page: ${checked.reason}`);
+    const m: FromWebview = checked.value;
     switch (m.type) {
       case 'ready':
         this.ready = true;
@@ -241,6 +248,11 @@ export class PreviewManager implements vscode.Disposable {
         this.client.outputChannel.appendLine(`[preview] ${m.message}`);
         break;
     }
+  }
+
+  /** One line in the cnet output channel (what the page or a forged command asked and was refused). */
+  private log(line: string): void {
+    this.client.outputChannel.appendLine(`[preview] ${line}`);
   }
 
   private async answerRoute(query: RouteQuery): Promise<void> {
@@ -337,6 +349,34 @@ async function ensureOpen(uri: string): Promise<string | undefined> {
     const where = target.scheme === 'file' ? target.fsPath : uri;
     return gone ? `${basename(uri)} no longer exists (${where}), so there is nothing to draw.` : `${basename(uri)} could not be opened: ${errorText(e)}`;
   }
+}
+
+/**
+ * Why the preview must not open `uri` (a uri from the page's saved state or a
+ * command's arguments), or undefined when it may: a document VS Code has
+ * open, or a `.cnet` file of a document scheme inside an open workspace
+ * folder (anywhere when no folder is open: a loose file's preview).
+ */
+export function refusedDocument(uri: string): string | undefined {
+  let u: vscode.Uri;
+  try {
+    u = vscode.Uri.parse(uri, true);
+  } catch {
+    return `${uri.slice(0, 200)} is not a URI`;
+  }
+  if (!DOCUMENT_SCHEMES.includes(u.scheme)) return `${u.scheme}: is not a document scheme (${uri.slice(0, 200)})`;
+  if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === u.toString())) return undefined;
+  if (!/\.cnet$/i.test(u.path)) return `${uri.slice(0, 200)} is not a .cnet file`;
+  const segments = u.path.split('/');
+  if (segments.includes('..') || segments.includes('.')) return `${uri.slice(0, 200)} has . or .. in its path`;
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) return undefined;
+  const authority = (x: vscode.Uri) => (x as { authority?: string }).authority ?? '';
+  const inside = folders.some((f) => {
+    const root = f.uri.path.replace(/\/+$/, '');
+    return f.uri.scheme === u.scheme && authority(f.uri) === authority(u) && u.path.startsWith(root + '/');
+  });
+  return inside ? undefined : `${uri.slice(0, 200)} is outside the workspace`;
 }
 
 function activeCnetUri(): string | undefined {
