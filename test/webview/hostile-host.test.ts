@@ -172,7 +172,7 @@ describe('preview host side against a hostile page (fake vscode)', () => {
     // the page's own reveal still works, and only ever shows the previewed document
     panel.webview.receive({ type: 'reveal', range: R(3, 4, 3, 7) });
     await settle(panel);
-    assert.deepEqual(recorder.shown.map((s) => s.uri), [DOC]);
+    assert.deepEqual((recorder.shown as { uri: string }[]).map((s) => s.uri), [DOC]);
   });
 
   it('a route request naming another document asks the server about the previewed one only', async () => {
