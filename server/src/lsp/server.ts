@@ -62,6 +62,9 @@ export function startServer(connection: Connection): void {
     () => settings.debounceMs,
   );
 
+  /** failures already logged (feature + message): a feature failing on every keystroke logs once, not a flood */
+  const reported = new Set<string>();
+
   /**
    * Wraps a handler: resolves the document's current snapshot (building it if
    * needed), runs the feature, and turns any exception into `fallback`.
@@ -79,7 +82,11 @@ export function startServer(connection: Connection): void {
       } catch (e) {
         // a deliberate refusal (e.g. an invalid new name for rename) goes back to the client as is
         if (e instanceof ResponseError) throw e;
-        log(`cnet: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        const key = `${name}: ${e instanceof Error ? e.message : String(e)}`;
+        if (!reported.has(key)) {
+          if (reported.size < 1000) reported.add(key); // bounded: past that every new failure is logged
+          log(`cnet: ${name} failed (logged once): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        }
         return fallback;
       }
     };
