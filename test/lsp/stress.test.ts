@@ -252,6 +252,27 @@ describe(`language server under stress (seed ${SEED})`, function () {
     assert.deepEqual(lspKeys(ds), cliDiagnostics(text, tmp));
   });
 
+  it('hover Markdown keeps a hostile image or title inert: command links and HTML stay inside a code span', async () => {
+    const link = '[run](command:cnet.showRoute?%7B%22uri%22%3A%22file%3A%2F%2F%2Fetc%2Fx.cnet%22%7D)';
+    const html = '<img src=x onerror=alert(1)>';
+    const text = `topology "${link}"\nhost h {\n  container web { image "${link} ${html} \\\\\`x"; expose 80 }\n  container db { expose 5432 }\n}\nexpect web -> db : 5432\n`;
+    const u = uri('hostile-hover');
+    await c.openAndWait(u, text, 1);
+    const at = (needle: string) => positionAt(text, text.indexOf(needle) + 1);
+    const container = at('web {');
+    for (const pos of [container, at('expect')]) {
+      const h = await c.request<{ contents: { kind: string; value: string } } | null>('textDocument/hover', { textDocument: { uri: u }, position: pos });
+      assert.ok(h, 'a hover');
+      const v = h.contents.value;
+      if (pos === container) assert.ok(v.includes('etc%2Fx.cnet'), `the image is shown (as code):\n${v}`);
+      // outside code spans, the only command link is the server's own "Show route" (built from names, not strings)
+      const outside = v.replace(/`[^`]*`/g, '');
+      for (const m of outside.matchAll(/\]\((command:[^)]*)\)/g)) assert.match(m[1]!, /^command:cnet\.showRoute\?/, v);
+      assert.ok(!outside.includes('etc%2Fx.cnet'), `the file's link escaped its code span:\n${v}`);
+      assert.ok(!/<img/i.test(outside), `raw HTML outside a code span:\n${v}`);
+    }
+  });
+
   it('a feature that throws is logged once, however often it is asked, and the server lives on', async () => {
     const u = uri('throws');
     await c.openAndWait(u, 'host h { container c { } }\n', 1);
