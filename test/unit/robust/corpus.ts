@@ -3,7 +3,7 @@
 //
 // CI runs a fixed seed with a small budget (the whole robust suite stays
 // under a minute on 2 cores). A longer run is one command:
-//   CNET_FUZZ_SCALE=20 npx mocha --config test/.mocharc.json --spec 'dist/test/unit/robust/**/*.test.js'
+//   CNET_FUZZ_SCALE=20 npx mocha --timeout 0 'dist/test/unit/robust/**/*.test.js' dist/test/lsp/stress.test.js
 // and another seed: CNET_FUZZ_SEED=123 … . A failure prints the seed and the
 // fast-check path that reproduce it; the input it shrank to becomes a named
 // fixture in test/fixtures/robust/.
