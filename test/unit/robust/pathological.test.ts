@@ -11,7 +11,7 @@
 // the README's robustness table.
 import * as assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../../server/src/core/index';
@@ -288,6 +288,18 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
     }
     // in the editor (no BOM stripping by the CLI): a BOM is one character the lexer skips or reports, never a crash
     assertSound(analyze('\ufeff' + lf), 'BOM in-process');
+  });
+
+  it('the CLI writes nowhere it was not asked to: check, reach and matrix leave the working directory, HOME and TMPDIR as they were', () => {
+    const cwd = join(tmp, 'cwd');
+    mkdirSync(cwd);
+    const src = join(ROOT, 'examples', 'shop.cnet');
+    const env = { ...process.env, HOME: cwd, TMPDIR: cwd, XDG_CACHE_HOME: cwd, XDG_CONFIG_HOME: cwd, NO_COLOR: '1' };
+    for (const args of [['check', src], ['check', '--format', 'sarif', src], ['reach', src, 'internet', 'web', '--port', '443'], ['matrix', src, '--format', 'csv'], ['check', 'missing.cnet'], ['--help']]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', timeout: 30_000 });
+      assert.ok(r.status !== null && r.status <= 2, `${args.join(' ')}: exit ${r.status}`);
+      assert.deepEqual(readdirSync(cwd), [], `${args.join(' ')} wrote into its working directory`);
+    }
   });
 
   it('the CLI on a directory, a missing file and unreadable files: exit 2, one clear line, no stack trace', function () {
