@@ -231,6 +231,7 @@ describe('preview host side against a hostile page (fake vscode)', () => {
     setFolders([]);
     assert.equal(refusedDocument('file:///tmp/loose.cnet'), undefined, 'a loose file with no workspace');
     assert.match(refusedDocument('file:///tmp/loose.sh')!, /not a \.cnet file/);
+    assert.match(refusedDocument('vscode-remote://attacker/x.cnet')!, /not a local file/);
   });
 });
 

@@ -355,7 +355,7 @@ async function ensureOpen(uri: string): Promise<string | undefined> {
  * Why the preview must not open `uri` (a uri from the page's saved state or a
  * command's arguments), or undefined when it may: a document VS Code has
  * open, or a `.cnet` file of a document scheme inside an open workspace
- * folder (anywhere when no folder is open: a loose file's preview).
+ * folder (when no folder is open, a local `.cnet` file: a loose file's preview).
  */
 export function refusedDocument(uri: string): string | undefined {
   let u: vscode.Uri;
@@ -370,8 +370,9 @@ export function refusedDocument(uri: string): string | undefined {
   const segments = u.path.split('/');
   if (segments.includes('..') || segments.includes('.')) return `${uri.slice(0, 200)} has . or .. in its path`;
   const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length === 0) return undefined;
   const authority = (x: vscode.Uri) => (x as { authority?: string }).authority ?? '';
+  // with no folder open, a local file only: a `file://server/share` path would make Windows dial out over SMB
+  if (folders.length === 0) return u.scheme === 'file' && authority(u) === '' ? undefined : `${uri.slice(0, 200)} is not a local file and no workspace folder is open`;
   const inside = folders.some((f) => {
     const root = f.uri.path.replace(/\/+$/, '');
     return f.uri.scheme === u.scheme && authority(f.uri) === authority(u) && u.path.startsWith(root + '/');
