@@ -359,7 +359,7 @@ host h1 {
     });
     it('the data plane carries libnetwork\'s internal rules and no masquerade for the internal bridge', () => {
       const plane = compile(a.topology).hosts.get(a.topology.hosts[0]!)!;
-      const texts = [...plane.filter['DOCKER-ISOLATION-STAGE-1']!, ...plane.nat.POSTROUTING, ...plane.filter.FORWARD].map((r) => r.text);
+      const texts = [...plane.filter['DOCKER-ISOLATION-STAGE-1']!, ...(plane.nat.POSTROUTING ?? []), ...(plane.filter.FORWARD ?? [])].map((r) => r.text);
       assert.ok(texts.includes('-A DOCKER-ISOLATION-STAGE-1 ! -d 172.20.0.0/16 -i br-backend -j DROP'), texts.join('\n'));
       assert.ok(texts.includes('-A DOCKER-ISOLATION-STAGE-1 ! -s 172.20.0.0/16 -o br-backend -j DROP'), texts.join('\n'));
       assert.ok(!texts.some((t) => t.includes('-s 172.20.0.0/16 ! -o br-backend -j MASQUERADE')));
@@ -381,6 +381,54 @@ host h1 {
 }
 `).diagnostics.filter((x) => x.code === 'syntax');
       assert.equal(d.length, 2, d.map((x) => x.message).join('\n'));
+    });
+  });
+  describe('found by cnet emulate on a real kernel', () => {
+    it('a host on a nat and a public underlay takes its default route through the public one (replies to its publishes go back the way they came)', () => {
+      const a = load(`underlay lan 192.168.10.0/24 {
+  uplink nat
+}
+underlay wan 203.0.113.0/24 {
+  uplink public
+}
+host h {
+  address 192.168.10.11 on lan
+  address 203.0.113.10 on wan
+  container web {
+    expose 443/tcp
+    publish 443:443
+  }
+}
+`);
+      const plane = compile(a.topology).hosts.get(a.topology.hosts[0]!)!;
+      const def = plane.routes.find((r) => r.kind === 'default');
+      assert.equal(def?.text, 'default dev eth1 (uplink public on wan)');
+      expectVerdict(a, 'internet', 'web', 443, 'ACCEPTED');
+      expectVerdict(a, 'web', 'internet', 443, 'ACCEPTED');
+    });
+    it('a target with no route back to the source (outside every subnet it has, no default route) is not reached', () => {
+      const a = load(`underlay lan 192.168.10.0/24 {
+  mtu 1500
+}
+overlay tenants {
+  driver ovs
+  subnet 10.20.0.0/16
+  vlan 10 subnet 10.20.10.0/24
+}
+host h1 {
+  address 192.168.10.11 on lan
+  container web {
+    network tenants vlan 10 ip 10.20.10.5
+    expose 8080/tcp
+  }
+}
+host h2 {
+  address 192.168.10.12 on lan
+  container db { network tenants vlan 10 ip 10.20.11.100 }
+}
+`, ['vlan-subnet-mismatch']);
+      const v = expectVerdict(a, 'db', 'web', 8080, 'NO_ROUTE');
+      assert.match(v.hops.at(-1)!.detail, /the reply has no way back: web has no route to 10\.20\.11\.100/);
     });
   });
 });

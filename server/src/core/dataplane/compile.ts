@@ -227,7 +227,12 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
     }
   }
 
-  const uplinkIface = interfaces.find((i) => i.kind === 'underlay' && i.underlay && i.underlay.uplink !== 'none');
+  // the default route: a `public` underlay when the host has one (replies to
+  // what the internet reached there must leave the way they came; through a
+  // nat uplink they would be re-masqueraded and lost), else the first `nat`
+  const uplinkIface =
+    interfaces.find((i) => i.kind === 'underlay' && i.underlay?.uplink === 'public') ??
+    interfaces.find((i) => i.kind === 'underlay' && i.underlay && i.underlay.uplink !== 'none');
   if (uplinkIface) {
     routes.push({ dst: { base: 0, length: 0 }, dev: uplinkIface.name, kind: 'default', underlay: uplinkIface.underlay, text: `default dev ${uplinkIface.name} (uplink ${uplinkIface.underlay!.uplink} on ${uplinkIface.underlay!.name})`, span: uplinkIface.span });
   }

@@ -507,7 +507,23 @@ export class Walk {
     if (!(t.stack.kind === 'bridged' && t.stack.root === c)) {
       this.drop(c.name, containerIface(ta), 'NOT_LISTENING', () => `${formatIp(pkt.dst)} is ${c.name}, not ${t.name}`, c.nameSpan);
     }
+    if (pkt.dport === null || listener(t, pkt.dport, this.protocol)) this.replyRoute(c, ta, pkt.src, node);
     this.deliverListener(node, containerIface(ta), pkt.dport, pkt.dst);
+  }
+
+  /**
+   * The target's answer must be routable back to the (translated) source: on
+   * a connected subnet of one of its interfaces, or through its default route.
+   * A SYN that arrives on an L2 segment from an address outside every subnet
+   * the target has (an ovs tenant outside its vlan's subnet, say) gets no
+   * SYN-ACK: the kernel has nowhere to send it.
+   */
+  private replyRoute(c: Container, ta: Attachment, src: Ip, node: string): void {
+    if (src === LOOPBACK) return;
+    for (const a of c.attachments) if (a.ip !== undefined && a.segment.subnet && cidrContains(a.segment.subnet, src)) return;
+    const pa = primaryAttachment(c);
+    if (pa && pa.ip !== undefined) return;
+    this.drop(node, containerIface(ta), 'NO_ROUTE', () => `the reply has no way back: ${c.name} has no route to ${formatIp(src)} (not on-link on any of its networks, and no default route)`, ta.prop?.span ?? c.nameSpan);
   }
 
   /** The target's own stack received it: does the target listen there? (R17) */
