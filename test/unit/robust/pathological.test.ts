@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { analyze } from '../../../server/src/core/index';
 import { LineIndex } from '../../../server/src/core/text';
 import { assertSound, ROOT } from './corpus';
+import { containerChain, containerCycle, duplicateNames, fiveMegabytes, longLine, manyPublishes, nestedBraces, unclosedBraces } from './inputs';
 
 const CLI = join(ROOT, 'dist', 'cli.js');
 
@@ -135,24 +136,14 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
   }
 
   it('a 5 MB file (1,351 hosts, 54,040 containers): clean, every expect evaluated', () => {
-    let s = '# generated: a 5 MB topology\nunderlay lan 10.0.0.0/8 { uplink nat }\n';
-    let h = 0;
-    while (s.length < 5 * 2 ** 20) {
-      s += `host h${h} {\n  address 10.${h >> 8}.${h & 255}.1 on lan\n  bridge docker0 { subnet 172.${16 + ((h >> 8) & 15)}.${h & 255}.0/24 }\n`;
-      for (let c = 0; c < 40; c++) s += `  container c${h}_${c} { expose 80/tcp, 443/tcp; image "nginx:1.25" } # padding so the lines are realistic\n`;
-      s += '}\n';
-      h++;
-    }
-    s += 'expect c0_0 -> c0_1 : 80\nexpect c0_0 -/-> c1_0 : 80\n';
+    const s = fiveMegabytes();
     const m = run('5 MB file', s, { ms: 60_000, mb: 2000 }, () => 'clean (0 diagnostics)');
     assert.equal(m.status, 0, m.stdout.slice(0, 2000));
     assert.deepEqual(m.diagnostics, []);
   });
 
   it('a 200,000-character line', () => {
-    const ports = Array.from({ length: 40_000 }, (_, i) => `${(i % 65535) + 1}/tcp`).join(', ');
-    const line = `host h { container c { expose ${ports} } }`.slice(0, 199_990);
-    const text = line.replace(/,[^,]*$/, '') + ' } }\nexpect c -> c : 70000\n';
+    const text = longLine();
     assert.ok(text.indexOf('\n') >= 199_000);
     const m = run('200,000-character line', text, { ms: 30_000, mb: 600 }, (m) => `${m.diagnostics.length} diagnostic: ${Object.keys(codes(m.diagnostics)).join(', ')}`);
     // the one bad port after the long line is found on line 1, at its token
@@ -161,14 +152,14 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
   });
 
   it('10,000 nested braces, and 100,000 never closed: a few syntax errors at the first brace too deep', () => {
-    const nested = '{'.repeat(10_000) + '}'.repeat(10_000) + '\nhost h { container c {} }\nexpect c -> nobody\n';
+    const nested = nestedBraces();
     const m1 = run('10,000 nested braces', nested, { ms: 20_000, mb: 400 }, (m) => `${m.diagnostics.length} syntax errors; the file after them still checked`);
     assert.ok(m1.diagnostics.length >= 1 && m1.diagnostics.length <= 4, JSON.stringify(m1.diagnostics));
     assert.ok(m1.diagnostics.some((d) => d.code === 'syntax' && d.range.start.line === 0 && d.range.start.character === 32), 'the brace that goes too deep');
     // one bad line does not hide the rest: the unknown name after the braces is still reported
     assert.ok(m1.diagnostics.some((d) => d.code === 'unknown-name' && d.range.start.line === 2), JSON.stringify(m1.diagnostics));
 
-    const unclosed = 'host h ' + '{'.repeat(100_000) + '\n';
+    const unclosed = unclosedBraces();
     const m2 = run('100,000 unclosed braces', unclosed, { ms: 20_000, mb: 400 }, (m) => `${m.diagnostics.length} syntax errors`);
     assert.equal(m2.status, 1);
     assert.ok(m2.diagnostics.length >= 1 && m2.diagnostics.length <= 4, JSON.stringify(m2.diagnostics));
@@ -201,9 +192,7 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
   });
 
   it('65,535 publishes on one container', () => {
-    let s = 'underlay lan 192.168.0.0/24 { uplink public }\nhost h {\n  address 192.168.0.2 on lan\n  container c {\n';
-    for (let i = 1; i <= 65_535; i++) s += `    publish ${i}:${i}\n`;
-    s += '    publish 80:8080\n  }\n}\nexpect internet -> c : 443\n';
+    const s = manyPublishes();
     // the bound is loose on purpose: the model dedups implied exposes quadratically today (robust-findings.md F1)
     const m = run('65,535 publishes on one container', s, { ms: 120_000, mb: 1500 }, (m) => `1 port-conflict (the 65,536th publish)`);
     assert.deepEqual(codes(m.diagnostics), { 'port-conflict': 1 });
@@ -211,16 +200,11 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
   });
 
   it('a 10,000-long container: chain resolves to its root; a 10,000-long cycle is reported on every member', () => {
-    let chain = 'host h {\n  container c0 { expose 80/tcp }\n';
-    for (let i = 1; i < 10_000; i++) chain += `  container c${i} { network container:c${i - 1} }\n`;
-    // R8: the last member reaches the root over loopback; the root reaches it only on ports it exposes itself
-    chain += '}\nexpect c9999 -> c0 : 80\nexpect c0 -/-> c9999 : 80\n';
+    const chain = containerChain();
     const m1 = run('10,000-long container: chain', chain, { ms: 30_000, mb: 800 }, () => 'clean; every expect holds');
     assert.equal(m1.status, 0, m1.stdout.slice(0, 1000));
 
-    let cycle = 'host h {\n';
-    for (let i = 0; i < 10_000; i++) cycle += `  container d${i} { network container:d${(i + 1) % 10_000} }\n`;
-    cycle += '}\n';
+    const cycle = containerCycle();
     const m2 = run('10,000-long container: cycle', cycle, { ms: 30_000, mb: 800 }, () => '10,000 invalid-network-mode, one per member');
     assert.deepEqual(codes(m2.diagnostics), { 'invalid-network-mode': 10_000 });
     const at = cycle.split('\n')[1]!.indexOf('container:d1') + 'container:'.length;
@@ -229,9 +213,7 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
   });
 
   it('5,000 duplicate names', () => {
-    let s = 'host h {\n';
-    for (let i = 0; i < 5_000; i++) s += '  container same { expose 80 }\n';
-    s += '}\nexpect same -> same : 80\n';
+    const s = duplicateNames();
     const m = run('5,000 duplicate names', s, { ms: 30_000, mb: 600 }, () => '4,999 duplicate-name, each on its name');
     assert.deepEqual(codes(m.diagnostics), { 'duplicate-name': 4_999 });
     assert.deepEqual(m.diagnostics[0]!.range, { start: { line: 2, character: 12 }, end: { line: 2, character: 16 } });
