@@ -20,7 +20,7 @@ export const invalidAddress: Check = {
       }
       const bad = lit.octets.findIndex((o) => !Number.isInteger(o) || o < 0 || o > 255);
       if (bad >= 0) {
-        out.push(diag('invalid-address', lit.octetSpans[bad] ?? lit.span, `octet ${bad + 1} of ${lit.text} is ${lit.octets[bad]}; an octet is 0–255`));
+        out.push(diag('invalid-address', lit.octetSpans[bad] ?? lit.span, `octet ${bad + 1} of ${lit.text} is ${octetText(lit, bad)}; an octet is 0–255`));
         return false;
       }
       return true;
@@ -250,3 +250,12 @@ export const publishAddresses: Check = {
 
 export const addressChecks: Check[] = [invalidAddress, hostBitsSet, segmentAddresses, bridgeGateways, hostAddresses, vlanSubnets, publishAddresses];
 
+/** an octet as written (a 30-digit number stays digits, not 1.2e+29) */
+function octetText(lit: { text: string; span: { start: number }; octets: readonly number[]; octetSpans: readonly { start: number; end: number }[] }, i: number): string {
+  const sp = lit.octetSpans[i];
+  if (sp) {
+    const t = lit.text.slice(sp.start - lit.span.start, sp.end - lit.span.start);
+    if (/^\d+$/.test(t)) return t;
+  }
+  return String(lit.octets[i]);
+}

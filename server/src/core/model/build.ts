@@ -342,6 +342,7 @@ class Builder {
   }
 
   private fillHost(h: Mut<Host>, d: ast.HostDecl): void {
+    let hostSeen: Set<number> | undefined;
     for (const p of d.props) {
       if (p.kind === 'address') {
         const ip = addressOf(p.address);
@@ -360,7 +361,7 @@ class Builder {
         h.addresses.push(a);
         if (underlay) underlay.addresses.push(a);
       } else if (p.kind === 'expose') {
-        addPorts(h.expose, p.ports);
+        addPorts(h.expose, p.ports, (hostSeen ??= new Set<number>()));
       }
     }
 
@@ -531,7 +532,9 @@ class Builder {
     }
     if (mode.kind === 'bridged' && !firstAttach) this.attach(c, h.defaultBridge.segment, undefined, containerIp?.address);
 
-    for (const p of d.props) if (p.kind === 'expose') addPorts(c.expose, p.ports);
+    // port/protocol keys already in c.expose: each publish or port is one lookup, not a scan
+    const exposed = new Set<number>();
+    for (const p of d.props) if (p.kind === 'expose') addPorts(c.expose, p.ports, exposed);
     // Docker discards the publishes of a `network host` container and refuses
     // them with container:/none: only a bridged container's publishes exist.
     if (mode.kind === 'bridged') {
@@ -548,7 +551,9 @@ class Builder {
         }
         const publish: Publish = { container: c, ...optional('hostIp', hostIp), hostPort: pub.hostPort.value, containerPort: pub.containerPort.value, protocol, span: pub.span, decl: p };
         c.publishes.push(publish);
-        if (!c.expose.some((x) => x.port === publish.containerPort && x.protocol === protocol)) {
+        const k = portKeyOf(publish.containerPort, protocol);
+        if (!exposed.has(k)) {
+          exposed.add(k);
           c.expose.push({ port: publish.containerPort, protocol, span: pub.span, implied: true });
         }
       }
@@ -816,11 +821,17 @@ function validMtu(n: number): boolean {
   return Number.isInteger(n) && n >= 68 && n <= 65535;
 }
 
-function addPorts(out: Port[], lits: readonly ast.PortLit[]): void {
+function portKeyOf(port: number, protocol: string): number {
+  return port * 2 + (protocol === 'udp' ? 1 : 0);
+}
+
+function addPorts(out: Port[], lits: readonly ast.PortLit[], seen: Set<number>): void {
   for (const lit of lits) {
     const p = portOf(lit);
     if (!p) continue;
-    if (out.some((x) => x.port === p.port && x.protocol === p.protocol)) continue;
+    const k = portKeyOf(p.port, p.protocol);
+    if (seen.has(k)) continue;
+    seen.add(k);
     out.push({ port: p.port, protocol: p.protocol, span: lit.span });
   }
 }
