@@ -21,6 +21,7 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { positionAt, repoRoot, TestClient, uri } from './helpers';
 import { EDITOR_ONLY_CODES } from '../../server/src/core/diagnostics';
 import type { MemoryUsageResult } from '../../server/src/protocol/requests';
+import { containerChain, containerCycle, duplicateNames, fiveMegabytes, longLine, manyPublishes, nestedBraces, unclosedBraces } from '../unit/robust/inputs';
 
 const SEED = Number(process.env['CNET_FUZZ_SEED'] ?? 20261206);
 const SCALE = Math.max(0.05, Number(process.env['CNET_FUZZ_SCALE'] ?? 1));
@@ -271,6 +272,62 @@ describe(`language server under stress (seed ${SEED})`, function () {
       assert.ok(!outside.includes('etc%2Fx.cnet'), `the file's link escaped its code span:\n${v}`);
       assert.ok(!/<img/i.test(outside), `raw HTML outside a code span:\n${v}`);
     }
+  });
+
+  it('pathological inputs in the editor: every feature answers on a 200,000-character line (and a 5 MB file in the long run), deep and unclosed braces, long container: chains and cycles, 5,000 duplicates, 65,535 publishes', async () => {
+    const inputs: [string, string][] = [
+      ['200,000-character line', longLine()],
+      ['10,000 nested braces', nestedBraces()],
+      ['100,000 unclosed braces', unclosedBraces()],
+      ['10,000-long container: chain', containerChain()],
+      ['10,000-long container: cycle', containerCycle()],
+      ['5,000 duplicate names', duplicateNames()],
+      ['65,535 publishes', manyPublishes()],
+      // the 5 MB file costs ~15 s and ~1.2 GB in the server: the long run only (CNET_FUZZ_SCALE >= 2)
+      ...(SCALE >= 2 ? ([['5 MB file', fiveMegabytes()]] as [string, string][]) : []),
+    ];
+    const figures: string[] = [];
+    for (const [name, text] of inputs) {
+      const u = uri('pathological');
+      const t0 = performance.now();
+      const ds = await c.openAndWait(u, text, 1);
+      const tOpen = performance.now() - t0;
+      const end = positionAt(text, text.length);
+      const mid = positionAt(text, Math.floor(text.length / 2));
+      const all = { start: { line: 0, character: 0 }, end };
+      const t1 = performance.now();
+      for (const position of [{ line: 0, character: 5 }, mid, end]) {
+        const td = { textDocument: { uri: u } };
+        const answers = await Promise.all([
+          c.request('textDocument/hover', { ...td, position }),
+          c.request('textDocument/completion', { ...td, position }),
+          c.request('textDocument/definition', { ...td, position }),
+          c.request('textDocument/references', { ...td, position, context: { includeDeclaration: true } }),
+          c.request('textDocument/documentHighlight', { ...td, position }),
+          c.request('textDocument/codeAction', { ...td, range: { start: position, end: position }, context: { diagnostics: [] } }),
+          c.request('textDocument/selectionRange', { ...td, positions: [position] }),
+        ]);
+        assert.equal(answers.length, 7);
+      }
+      const td = { textDocument: { uri: u } };
+      await Promise.all([
+        c.request('textDocument/documentSymbol', td),
+        c.request('textDocument/foldingRange', td),
+        c.request('textDocument/semanticTokens/full', td),
+        c.request('textDocument/formatting', { ...td, options: { tabSize: 2, insertSpaces: true } }),
+        c.request('textDocument/inlayHint', { ...td, range: all }),
+        c.request('textDocument/codeLens', td),
+        c.request('cnet/previewGraph', { uri: u }),
+      ]);
+      const tFeatures = performance.now() - t1;
+      figures.push(`${name}: ${ds.length} diagnostics in ${(tOpen / 1000).toFixed(1)} s, every feature in ${(tFeatures / 1000).toFixed(1)} s`);
+      // generous: ten times what a loaded 2-core machine needs
+      assert.ok(tOpen < 120_000 && tFeatures < 120_000, figures[figures.length - 1]);
+      c.close(u);
+    }
+    const m = await c.request<MemoryUsageResult>('cnet/memoryUsage', {}).catch(() => undefined);
+    console.log(`    ${figures.join('\n    ')}${m ? `\n    server peak rss ${m.maxRssMB.toFixed(0)} MB` : ''}`);
+    assert.ok(c.alive);
   });
 
   it('a feature that throws is logged once, however often it is asked, and the server lives on', async () => {
