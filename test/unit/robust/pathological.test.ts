@@ -11,7 +11,7 @@
 // the README's robustness table.
 import * as assert from 'node:assert/strict';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../../server/src/core/index';
@@ -73,10 +73,10 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
   });
 
   /** Runs `cnet check --format json FILE`; fails on a crash, a hang (the bound kills it) or a blow-up. */
-  function check(name: string, file: string, bound: Bound, opts: { uid?: number; shell?: string } = {}): Measured {
+  function check(name: string, file: string, bound: Bound, opts: { uid?: number; shell?: string; cli?: string } = {}): Measured {
     const out = join(measureDir, `rss-${figures.length}-${Date.now()}`);
     const t0 = process.hrtime.bigint();
-    const args = ['--require', preload, CLI, 'check', '--format', 'json', file];
+    const args = ['--require', preload, opts.cli ?? CLI, 'check', '--format', 'json', file];
     const r = opts.shell
       ? spawnSync('bash', ['-c', opts.shell.replace('CNET', `${process.execPath} ${args.slice(0, -1).join(' ')}`)], { encoding: 'utf8', timeout: bound.ms, maxBuffer: 256 * 2 ** 20, env: { ...process.env, CNET_MEASURE_OUT: out } })
       : spawnSync(process.execPath, args, {
@@ -305,7 +305,11 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
     writeFileSync(secret, 'host h {}\n');
     chmodSync(secret, 0);
     const uid = process.getuid?.() === 0 ? 65534 : undefined;
-    one(check('mode 000', secret, { ms: 20_000, mb: 400 }, uid !== undefined ? { uid } : {}), /secret\.cnet: permission denied/);
+    // `nobody` may not reach the checkout (CI clones anywhere): it runs a copy of the bundle (self-contained) from the scratch dir
+    const cli = join(tmp, 'cli.js');
+    copyFileSync(CLI, cli);
+    chmodSync(cli, 0o644);
+    one(check('mode 000', secret, { ms: 20_000, mb: 400 }, uid !== undefined ? { uid, cli } : {}), /secret\.cnet: permission denied/);
     // A FIFO with a writer (`cnet check <(generate)`) is read like a file.
     const fifo = join(tmp, 'pipe.cnet');
     execFileSync('mkfifo', [fifo]);
