@@ -95,6 +95,11 @@ export function registerEmulate(context: vscode.ExtensionContext): void {
         void vscode.window.showInformationMessage('cnet: open a .cnet file to verify it on the kernel.');
         return;
       }
+      // Restricted Mode: the kernel check runs programs as root; only a trusted workspace may ask for that
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showInformationMessage('cnet: the kernel check runs only in a trusted workspace (it builds network namespaces as root). Trust this workspace to use it; everything else in cnet works in Restricted Mode.');
+        return;
+      }
       const cli = context.asAbsolutePath('bin/cnet.js');
       const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : 'FILE.cnet';
       const isRoot = process.platform === 'linux' && typeof process.getuid === 'function' && process.getuid() === 0;
