@@ -1,42 +1,108 @@
 /**
- * Preview rendering figures: layout (ELK in its worker) and drawing time of
- * synthetic graphs in headless Chromium, the size of the drawing and the zoom
- * Fit gives it in a 1200×800 page. Prints a table; asserts nothing.
- *   node dist/bench/preview.js [containers...]
+ * The preview page at scale, in headless Chromium (the webview tests'
+ * harness): the generated cluster's real preview graph (the server's
+ * `cnet/previewGraph` handler on `analyze()`), sent as the extension sends
+ * it. Measures
+ *   - first render: message posted → the first drawing on screen
+ *     (`data-rendered`), and → settled (final layout, `data-busy` cleared);
+ *   - frame times while panning (a pointer drag over the drawing, 60
+ *     moves, one per animation frame) and while zooming (wheel), from
+ *     requestAnimationFrame timestamps;
+ *   - selecting a route: route message → painted (`data-route`).
+ * Prints one JSON object on stdout.
+ *
+ *   node dist/bench/preview.js --size 1000
  */
-import { showGraph, startHarness } from '../test/webview/harness';
-import { syntheticGraph } from '../test/webview/synthetic';
+import type { Page } from 'playwright-core';
+import { DEFAULT_URI, send, startHarness } from '../test/webview/harness';
+import { analyze } from '../server/src/core/index';
+import { Snapshot } from '../server/src/lsp/snapshot';
+import { previewGraphRequest, routeRequest } from '../server/src/lsp/custom';
+import { generate } from './generate';
+import { arg, summary } from './stats';
+
+/** Frame intervals (ms) while `drive` runs. */
+async function frames(page: Page, drive: () => Promise<void>): Promise<number[]> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framing: boolean };
+    w.__frames = [];
+    w.__framing = true;
+    const tick = (t: number) => {
+      w.__frames.push(t);
+      if (w.__framing) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await drive();
+  const ts = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framing: boolean };
+    w.__framing = false;
+    return w.__frames;
+  });
+  const out: number[] = [];
+  for (let i = 1; i < ts.length; i++) out.push(ts[i]! - ts[i - 1]!);
+  return out;
+}
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const size = Number(arg('--size', '1000'));
+  const g = generate(size, Number(arg('--seed', '1')));
+  const snap = new Snapshot(DEFAULT_URI, 1, analyze(g.text));
+  const { uri: _u, version: _v, ...graph } = previewGraphRequest(snap)!;
   const harness = await startHarness();
+  const out: Record<string, unknown> = { size, nodes: graph.nodes.length, edges: graph.edges.length };
   try {
-    console.log('containers  nodes  edges  engine  layout_ms  draw_ms  total_ms  svg_elements  diagram_px  fit_zoom');
-    for (const n of sizes.length ? sizes : [50, 500, 2000]) {
-      const page = await harness.open();
-      const g = syntheticGraph(n);
-      const t0 = Date.now();
-      await showGraph(page, g);
-      const total = Date.now() - t0;
-      const r = await page.evaluate(() => {
-        const d = (document.querySelector('#canvas .diagram') as SVGGElement | null)?.getBBox();
-        return {
-          ms: document.body.dataset.layoutMs,
-          draw: document.body.dataset.drawMs,
-          engine: document.body.dataset.layoutEngine,
-          els: document.querySelectorAll('svg *').length,
-          size: d ? `${Math.round(d.width)}×${Math.round(d.height)}` : '-',
-          zoom: document.body.dataset.zoom ?? '-',
-        };
-      });
-      console.log(
-        `${String(n).padStart(10)} ${String(g.nodes.length).padStart(6)} ${String(g.edges.length).padStart(6)}  ${String(r.engine).padEnd(6)} ${String(r.ms).padStart(10)} ${String(r.draw).padStart(8)} ${String(total).padStart(9)} ${String(r.els).padStart(13)} ${r.size.padStart(11)} ${String(r.zoom).padStart(9)}`,
-      );
-      await page.close();
+    const page = await harness.open({ width: 1200, height: 800 });
+    const t0 = Date.now();
+    await send(page, { type: 'graph', uri: DEFAULT_URI, fileName: 'cluster.cnet', version: 1, graph: graph as never, stale: false, settings: { matrixLimit: 400 } });
+    await page.waitForFunction(() => Number(document.body.dataset.rendered ?? '0') > 0, undefined, { timeout: 600_000, polling: 10 });
+    out['firstRenderMs'] = Date.now() - t0;
+    await page.waitForFunction(() => !document.body.dataset.busy, undefined, { timeout: 600_000, polling: 20 });
+    out['settledMs'] = Date.now() - t0;
+    const info = await page.evaluate(() => ({
+      engine: document.body.dataset.layoutEngine,
+      layoutMs: Number(document.body.dataset.layoutMs),
+      drawMs: Number(document.body.dataset.drawMs),
+      svgElements: document.querySelectorAll('svg *').length,
+    }));
+    Object.assign(out, info);
+
+    const box = await page.locator('svg#canvas, #canvas').first().boundingBox();
+    const cx = (box?.x ?? 0) + (box?.width ?? 1200) / 2;
+    const cy = (box?.y ?? 0) + (box?.height ?? 800) / 2;
+    const pan = await frames(page, async () => {
+      await page.mouse.move(cx, cy);
+      await page.mouse.down();
+      for (let i = 0; i < 60; i++) {
+        await page.mouse.move(cx + Math.sin(i / 6) * 200, cy + Math.cos(i / 6) * 120, { steps: 1 });
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      }
+      await page.mouse.up();
+    });
+    out['panFrames'] = summary(pan);
+    const zoom = await frames(page, async () => {
+      await page.mouse.move(cx, cy);
+      for (let i = 0; i < 30; i++) {
+        await page.mouse.wheel(0, i < 15 ? -120 : 120);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      }
+    });
+    out['zoomFrames'] = summary(zoom);
+
+    // select a route: the first expect's pair, as the route panel asks it
+    const e = g.cluster.expects.find((x) => x.from !== 'internet');
+    if (e) {
+      const result = routeRequest(snap, { uri: DEFAULT_URI, from: e.from, to: e.to });
+      const t1 = Date.now();
+      await send(page, { type: 'route', uri: DEFAULT_URI, query: { from: e.from, to: e.to }, result } as never);
+      await page.waitForFunction(() => !!document.body.dataset.route, undefined, { timeout: 60_000, polling: 10 });
+      out['routeMs'] = Date.now() - t1;
     }
+    await page.close();
   } finally {
     await harness.close();
   }
+  process.stdout.write(JSON.stringify(out) + '\n');
 }
 
 main().catch((e) => {

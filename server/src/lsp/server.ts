@@ -30,10 +30,12 @@ import { matrixRequest, previewGraphRequest, routeRequest } from './custom';
 import {
   AnalysisDoneNotification,
   MatrixRequest,
+  MemoryUsageRequest,
   PreviewGraphRequest,
   RouteRequest,
   type AnalysisDoneParams,
   type MatrixParams,
+  type MemoryUsageResult,
   type PreviewGraphParams,
   type RouteParams,
 } from '../protocol/requests';
@@ -195,6 +197,13 @@ export function startServer(connection: Connection): void {
   connection.onRequest(MatrixRequest, (p: MatrixParams, token: CancellationToken) =>
     guard('matrix', { error: 'the matrix could not be computed (see the server log)' }, (s) => matrixRequest(s, p))(byUri(p), token),
   );
+
+  connection.onRequest(MemoryUsageRequest, (): MemoryUsageResult => {
+    const m = process.memoryUsage();
+    const mb = (b: number) => b / 2 ** 20;
+    // maxRSS is in kilobytes
+    return { rssMB: mb(m.rss), maxRssMB: process.resourceUsage().maxRSS / 1024, heapUsedMB: mb(m.heapUsed), heapTotalMB: mb(m.heapTotal), builds: store.builds };
+  });
 
   documents.listen(connection);
   connection.listen();

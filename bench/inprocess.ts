@@ -1,0 +1,118 @@
+/**
+ * In-process figures for one generated cluster: parse, model + checks,
+ * reachability of the expects (data plane compiled included), the whole of
+ * `analyze()`, the full matrix (computed, then every row walked as the
+ * CLI's streaming output does), and the floors (`JSON.parse` of the same
+ * cluster as JSON, the `yaml` package on the equivalent compose file).
+ * Prints one JSON object on stdout (scripts/bench.mjs collects it).
+ *
+ *   node --expose-gc dist/bench/inprocess.js --size 1000 [--runs 5] [--seed 1]
+ */
+import { parse } from '../server/src/core/syntax/parser';
+import { buildModel } from '../server/src/core/model/build';
+import { runChecks } from '../server/src/core/checks/index';
+import { ReachEngine } from '../server/src/core/reach/engine';
+import { checkExpectations } from '../server/src/core/reach/expectations';
+import { analyze } from '../server/src/core/index';
+import { generate } from './generate';
+import { arg, summary, type Summary } from './stats';
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+function time(runs: number, f: () => unknown): Summary {
+  const xs: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    gc();
+    const t0 = performance.now();
+    f();
+    xs.push(performance.now() - t0);
+  }
+  return summary(xs);
+}
+
+async function loadYaml(): Promise<((s: string) => unknown) | undefined> {
+  try {
+    const y = (await import('yaml')) as { parse: (s: string) => unknown };
+    return y.parse;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const size = Number(arg('--size', '1000'));
+  const runs = Number(arg('--runs', size >= 10000 ? '3' : '5'));
+  const seed = Number(arg('--seed', '1'));
+  const g = generate(size, seed);
+  const notes: string[] = [];
+
+  // warm-up: the parser instance (grammar analysis) and JIT, not billed
+  analyze(g.text);
+
+  const parseT = time(runs, () => parse(g.text));
+  const doc = parse(g.text);
+  const modelChecks = time(runs, () => {
+    const b = buildModel(doc);
+    runChecks(b.topology);
+  });
+  const topology = buildModel(doc).topology;
+  const expects = time(runs, () => checkExpectations(topology, new ReachEngine(topology)));
+  const analyzeT = time(runs, () => analyze(g.text));
+  const a = analyze(g.text);
+  const diagnostics: Record<string, number> = {};
+  for (const d of a.diagnostics) diagnostics[d.code] = (diagnostics[d.code] ?? 0) + 1;
+
+  let cells = 0;
+  let reachable = 0;
+  const matrixRuns = size >= 10000 ? 1 : Math.min(runs, 3);
+  const matrix = time(matrixRuns, () => {
+    const m = a.engine.matrix();
+    cells = 0;
+    reachable = 0;
+    for (let i = 0; i < m.endpoints.length; i++) {
+      const row = m.row(i);
+      cells += row.length;
+      for (const d of row) if (d === 'ACCEPTED') reachable++;
+    }
+  });
+
+  const jsonParse = time(runs, () => JSON.parse(g.json));
+  const yamlParse = await loadYaml();
+  let yaml: Summary | undefined;
+  if (yamlParse) yaml = time(Math.min(runs, 3), () => yamlParse(g.compose));
+  else notes.push('the yaml package is not installed: no compose floor');
+
+  gc();
+  const mem = process.memoryUsage();
+  const out = {
+    size,
+    seed,
+    runs,
+    chars: g.text.length,
+    lines: g.text.split('\n').length,
+    hosts: a.topology.hosts.length,
+    containers: a.topology.containers.length,
+    expects: a.topology.expectations.length,
+    diagnostics,
+    cells,
+    reachable,
+    parse: parseT,
+    modelChecks,
+    expectsReach: expects,
+    analyze: analyzeT,
+    matrix,
+    jsonParse,
+    jsonChars: g.json.length,
+    yamlParse: yaml,
+    composeChars: g.compose.length,
+    heapUsedMB: mem.heapUsed / 2 ** 20,
+    rssMB: mem.rss / 2 ** 20,
+    notes,
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
