@@ -18,6 +18,7 @@
  */
 import type { Container, Endpoint, Host, Topology } from '../model/types';
 import { DISPOSITIONS, type Disposition } from '../explain/trace';
+import { cidrContains } from '../model/ip';
 import type { MatrixView } from './api';
 
 export type Cell = (from: Endpoint, to: Endpoint) => Disposition;
@@ -27,7 +28,7 @@ export function hostShape(h: Host): string {
   const unders = h.addresses.map((a) => a.underlay?.name ?? '?').join(',');
   const exp = h.expose.map((p) => `${p.port}/${p.protocol}`).sort().join(',');
   const bridges = h.bridges
-    .map((b) => `${b.name}:${b.isDefault ? 'd' : 'u'}:${b.icc ? 1 : 0}${b.masquerade ? 1 : 0}:${b.overlay?.name ?? ''}:${b.subnet ? 's' : '-'}${b.gateway !== undefined ? 'g' : '-'}`)
+    .map((b) => `${b.name}:${b.isDefault ? 'd' : 'u'}:${b.icc ? 1 : 0}${b.masquerade ? 1 : 0}${b.internal ? 'i' : ''}:${b.overlay?.name ?? ''}:${b.subnet ? 's' : '-'}${b.gateway !== undefined ? 'g' : '-'}`)
     .sort()
     .join(',');
   return `${h.userlandProxy ? 'P' : 'p'}|${unders}|${exp}|${bridges}`;
@@ -100,6 +101,11 @@ function stackRoot(c: Container): Container | undefined {
 export function individualContainers(t: Topology): Set<Container> {
   const out = new Set<Container>();
   for (const c of t.containers) {
+    // an address outside its network's subnet (diagnosed) decides its own cells: replies to it have no route
+    for (const a of c.attachments) {
+      const sub = a.segment.subnet;
+      if (a.ip !== undefined && sub && !cidrContains(sub, a.ip)) out.add(c);
+    }
     for (const l of c.links) {
       const def = c.host.defaultBridge;
       if (!l.target || !def || def.icc) continue;
