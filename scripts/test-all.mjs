@@ -4,6 +4,7 @@
 //   → build → typecheck (tsc -b)
 //   → mocha: unit + lsp + grammar + webview (test/.mocharc.json)
 //   → the extension-host suite inside code-server (scripts/test-e2e.mjs)
+//   → the bench at 100 containers (runs, prints; no timing is asserted)
 //   → npm run package → the .vsix listing test
 //   → the UI smoke test: the packaged .vsix installed in code-server, driven in Chromium
 // Prints every step's output, a summary table, and as the very last line
@@ -111,6 +112,8 @@ async function main() {
   } else {
     await tests('extension host in code-server', node, ['scripts/test-e2e.mjs']);
   }
+  // the bench at 100 containers, so it never rots: figures printed, nothing asserted on them
+  await check('bench at 100 containers (figures only)', node, ['scripts/bench.mjs', '--sizes', '100', '--no-write', '--no-build']);
   if (!(await prereq('package (.vsix)', node, ['scripts/package.mjs']))) return;
   await tests('package listing', node, [mocha, '--reporter', 'spec', 'dist/test/e2e/vsix.test.js']);
   if (noVscode) skip('UI smoke test (.vsix in code-server)', '--no-vscode');

@@ -8,7 +8,7 @@ import { IMPORT_USAGE, parseImportArgs, type ImportCommand } from './import';
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
 export type ReachFormat = 'text' | 'json';
-export type MatrixFormat = 'text' | 'json' | 'csv';
+export type MatrixFormat = 'text' | 'json' | 'csv' | 'classes';
 export type ColorMode = 'auto' | 'always' | 'never';
 
 export interface PortArg {
@@ -45,7 +45,7 @@ commands:
   reach FILE FROM TO [--port 5432/tcp] [--format text|json]
       can FROM reach TO, and by which path; exit 0 reachable, 1 not,
       2 usage or I/O error. FROM/TO: a container, a host or internet.
-  matrix FILE [--port P] [--format text|json|csv]
+  matrix FILE [--port P] [--format text|json|csv|classes]
       all-pairs reachability over every container plus internet.
   emulate FILE [--matrix] [--port P] [--keep] [--format text|json]
       build the topology in Linux network namespaces (root) and prove every
@@ -79,11 +79,13 @@ verdict, its disposition and every hop of the path. Without --port, TO counts
 as reachable on any port it exposes (or at IP level when it exposes none).
 exit status: 0 reachable, 1 not reachable, 2 usage or I/O error.
 `,
-  matrix: `usage: cnet matrix FILE [--port P] [--format text|json|csv] [--color auto|always|never]
+  matrix: `usage: cnet matrix FILE [--port P] [--format text|json|csv|classes] [--color auto|always|never]
 
 All-pairs reachability: rows are sources, columns are targets, over every
 container in declaration order plus internet. Without --port, a pair counts
 when the target is reachable on any port it exposes.
+--format classes prints the endpoints that behave alike as classes (members)
+and the class-to-class verdicts: a 10,000-container matrix in a small file.
 exit status: 0 printed, 2 usage or I/O error.
 `,
   emulate: `usage: cnet emulate FILE [--matrix] [--port P] [--keep] [--format text|json]
@@ -111,7 +113,7 @@ error, 3 cannot run here (not root, no ip/iptables, no network namespaces).
 const FORMATS = {
   check: ['text', 'json', 'sarif'],
   reach: ['text', 'json'],
-  matrix: ['text', 'json', 'csv'],
+  matrix: ['text', 'json', 'csv', 'classes'],
   emulate: ['text', 'json'],
 } as const;
 

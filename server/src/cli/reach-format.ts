@@ -52,6 +52,34 @@ export function* matrixJsonChunks(m: Matrix): Generator<string> {
   yield '  ]\n}\n';
 }
 
+/**
+ * `--format classes`: endpoints that behave alike as one class, and the
+ * class-to-class verdicts — a 10,000-container matrix in a small file. Cell
+ * [a][b] is what every member of a reaches in b (for a == b: one member to
+ * another; null when the class has one member).
+ */
+export function* matrixClassesChunks(m: Matrix): Generator<string> {
+  const groups = m.groups?.() ?? m.endpoints.map((_, i) => [i]);
+  yield `{\n  "classes": [\n`;
+  for (let g = 0; g < groups.length; g++) yield `    { "id": ${g}, "members": ${JSON.stringify(groups[g]!.map((i) => m.endpoints[i]))} }${g < groups.length - 1 ? ',' : ''}\n`;
+  yield `  ],\n  "reachable": [\n`;
+  const cells: string[] = [];
+  for (let a = 0; a < groups.length; a++) {
+    const ga = groups[a]!;
+    const row: string[] = [];
+    const full = m.row(ga[0]!);
+    for (let b = 0; b < groups.length; b++) {
+      const gb = groups[b]!;
+      const j = a === b ? gb[1] : gb[0];
+      const d = j === undefined ? null : a === b ? m.cell(ga[0]!, j) : full[j]!;
+      row.push(d === null ? 'null' : d === 'ACCEPTED' ? 'true' : 'false');
+      if (d !== null && d !== 'ACCEPTED') cells.push(`[${a},${b},"${d}"]`);
+    }
+    yield `    [${row.join(',')}]${a < groups.length - 1 ? ',' : ''}\n`;
+  }
+  yield `  ],\n  "dispositions": [${cells.join(',')}]\n}\n`;
+}
+
 export function renderMatrixJson(m: Matrix): string {
   return [...matrixJsonChunks(m)].join('');
 }

@@ -16,7 +16,7 @@ import { parseArgs, UsageError, USAGE, type Command } from './args';
 import { readSource, type ReadResult, type Source } from './source';
 import { chooseStyle, type Style } from './style';
 import { renderCheckJson, renderCheckText, renderSarif, type CheckedFile } from './check-format';
-import { matrixCsvChunks, matrixJsonChunks, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
+import { matrixClassesChunks, matrixCsvChunks, matrixJsonChunks, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
 import { suggest } from './suggest';
 import { runEmulate } from './emulate';
 import { runImport } from './import';
@@ -174,6 +174,7 @@ function matrix(cmd: Extract<Command, { kind: 'matrix' }>, env: CliEnv): number 
   const style: Style = chooseStyle(cmd.color, env.stdoutIsTTY, env.env);
   const chunks =
     cmd.format === 'json' ? matrixJsonChunks(m)
+    : cmd.format === 'classes' ? matrixClassesChunks(m)
     : cmd.format === 'csv' ? matrixCsvChunks(m)
     : matrixTextChunks(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style);
   // Write in ~1 MB batches: few syscalls, and no string near V8's length limit.

@@ -31,6 +31,13 @@ export interface MatrixView extends Matrix {
   cell(i: number, j: number): Disposition;
   /** one source's row, built in O(endpoints) */
   row(i: number): Disposition[];
+  /**
+   * Endpoints (indices) that behave alike as sources and as targets: every
+   * cell between a member of class A and a member of class B is the same.
+   * Computed from the engine's own classes, O(endpoints); absent on a
+   * dense matrix (each endpoint its own class).
+   */
+  groups?(): number[][];
 }
 
 export interface Reachability {

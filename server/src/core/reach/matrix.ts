@@ -227,6 +227,33 @@ class ClassMatrix implements MatrixView {
     return DISPOSITIONS[tbl[this.srcOf[i]! * this.k + this.tgtOf[j]!]!]!;
   }
 
+  groups(): number[][] {
+    // a cell depends on (source class, target class, same host?), plus the
+    // individually walked overrides: group by the three, overrides alone
+    const alone = new Set<number>();
+    for (const [i, m] of this.overrides) {
+      alone.add(i);
+      for (const j of m.keys()) alone.add(j);
+    }
+    const byKey = new Map<string, number[]>();
+    const out: number[][] = [];
+    for (let i = 0; i < this.n; i++) {
+      if (alone.has(i)) {
+        out.push([i]);
+        continue;
+      }
+      const k = `${this.srcOf[i]}:${this.tgtOf[i]}:${this.hostOf[i]}`;
+      let g = byKey.get(k);
+      if (!g) {
+        byKey.set(k, (g = []));
+        out.push(g);
+      }
+      g.push(i);
+    }
+    out.push([this.n]); // internet
+    return out;
+  }
+
   row(i: number): Disposition[] {
     const n = this.n;
     const out: Disposition[] = new Array(n + 1);

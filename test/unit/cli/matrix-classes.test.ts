@@ -1,0 +1,64 @@
+/**
+ * `cnet matrix --format classes`: expanding the classes gives back exactly
+ * the all-pairs matrix `--format json` prints, on every example and on the
+ * agreement fixtures; a big uniform cluster collapses to few classes.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze } from '../../../server/src/core/index';
+import { matrixClassesChunks } from '../../../server/src/cli/reach-format';
+import { repoRoot } from '../reach/helpers';
+
+function files(): string[] {
+  const root = repoRoot();
+  const out: string[] = [];
+  for (const dir of ['examples', 'examples/broken', 'test/fixtures/agreement']) {
+    const d = path.join(root, dir);
+    if (!fs.existsSync(d)) continue;
+    for (const f of fs.readdirSync(d)) if (f.endsWith('.cnet')) out.push(path.join(d, f));
+  }
+  return out;
+}
+
+function expand(text: string): void {
+  const m = analyze(text).engine.matrix();
+  const j = JSON.parse([...matrixClassesChunks(m)].join('')) as { classes: { id: number; members: string[] }[]; reachable: (boolean | null)[][] };
+  // names may repeat in a broken file: the n-th occurrence of a name is the n-th endpoint of that name
+  const slots = new Map<string, number[]>();
+  m.endpoints.forEach((name, i) => (slots.get(name) ?? slots.set(name, []).get(name)!).push(i));
+  const classOfIndex = new Array<number>(m.endpoints.length).fill(-1);
+  const used = new Map<string, number>();
+  for (const c of j.classes) for (const name of c.members) {
+    const n = used.get(name) ?? 0;
+    used.set(name, n + 1);
+    const idx = slots.get(name)?.[n];
+    assert.ok(idx !== undefined, `${name}: not an endpoint`);
+    classOfIndex[idx] = c.id;
+  }
+  assert.ok(classOfIndex.every((x) => x >= 0), 'every endpoint in one class');
+  for (let i = 0; i < m.endpoints.length; i++) {
+    const row = m.row(i);
+    const a = classOfIndex[i]!;
+    for (let k = 0; k < m.endpoints.length; k++) {
+      if (k === i) continue;
+      const b = classOfIndex[k]!;
+      assert.equal(j.reachable[a]![b], row[k] === 'ACCEPTED', `${m.endpoints[i]} -> ${m.endpoints[k]}`);
+    }
+  }
+}
+
+describe('cnet matrix --format classes', () => {
+  for (const f of files()) it(`${path.basename(f)}: the classes expand to the exact matrix`, () => expand(fs.readFileSync(f, 'utf8')));
+  it('200 alike containers on two alike hosts are a handful of classes', () => {
+    let t = 'underlay lan 10.0.0.0/24 {\n  uplink nat\n}\n';
+    for (const h of ['a', 'b']) {
+      t += `host ${h} {\n  address 10.0.0.${h === 'a' ? 2 : 3} on lan\n`;
+      for (let i = 0; i < 100; i++) t += `  container ${h}${i} { expose 80/tcp }\n`;
+      t += '}\n';
+    }
+    expand(t);
+    const j = JSON.parse([...matrixClassesChunks(analyze(t).engine.matrix())].join(''));
+    assert.ok(j.classes.length <= 3, `${j.classes.length} classes`);
+  });
+});
