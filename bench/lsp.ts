@@ -52,7 +52,7 @@ class Doc {
 async function main(): Promise<void> {
   const size = Number(arg('--size', '1000'));
   const debounce = Number(arg('--debounce', '150'));
-  const rounds = Number(arg('--rounds', size >= 10000 ? '2' : size >= 1000 ? '3' : '5'));
+  const rounds = Number(arg('--rounds', size >= 10000 ? '1' : '2'));
   const soak = Number(arg('--soak', '1000'));
   const seed = Number(arg('--seed', '1'));
   const g = generate(size, seed);

@@ -40,7 +40,8 @@ async function frames(page: Page, drive: () => Promise<void>): Promise<number[]>
     return w.__frames;
   });
   const out: number[] = [];
-  for (let i = 1; i < ts.length; i++) out.push(ts[i]! - ts[i - 1]!);
+  // two callbacks in one frame share a timestamp: an interval of 0 is no frame
+  for (let i = 1; i < ts.length; i++) if (ts[i]! > ts[i - 1]!) out.push(ts[i]! - ts[i - 1]!);
   return out;
 }
 
