@@ -84,8 +84,11 @@ exit status: 0 reachable, 1 not reachable, 2 usage or I/O error.
 All-pairs reachability: rows are sources, columns are targets, over every
 container in declaration order plus internet. Without --port, a pair counts
 when the target is reachable on any port it exposes.
---format classes prints the endpoints that behave alike as classes (members)
-and the class-to-class verdicts: a 10,000-container matrix in a small file.
+--format classes prints the endpoints that behave alike as classes (members
+and the host of each member) and two class-to-class tables: "reachable" /
+"dispositions" for a source and target on the same host, and
+"reachableAcrossHosts" / "dispositionsAcrossHosts" for different hosts (null
+where no such pair exists): a 10,000-container matrix in a small file.
 exit status: 0 printed, 2 usage or I/O error.
 `,
   emulate: `usage: cnet emulate FILE [--matrix] [--port P] [--keep] [--format text|json]

@@ -4,7 +4,7 @@
  */
 import type { Verdict } from '../core/explain/trace';
 import { renderVerdictText as renderVerdictPlain } from '../core/explain/render';
-import type { MatrixView as Matrix } from '../core/reach/api';
+import type { MatrixClasses, MatrixView as Matrix } from '../core/reach/api';
 import type { Style } from './style';
 
 /** `web -> db:5432/tcp  REACHABLE (ACCEPTED)` */
@@ -54,30 +54,52 @@ export function* matrixJsonChunks(m: Matrix): Generator<string> {
 
 /**
  * `--format classes`: endpoints that behave alike as one class, and the
- * class-to-class verdicts — a 10,000-container matrix in a small file. Cell
- * [a][b] is what every member of a reaches in b (for a == b: one member to
- * another; null when the class has one member).
+ * class-to-class verdicts — a 10,000-container matrix in a small file.
+ * `reachable[a][b]` is what every member of class a gets reaching another
+ * member of class b on the same host, `reachableAcrossHosts[a][b]` on a
+ * different host (null: the classes have no such pair); each member's host
+ * is `hosts[memberHosts[k]]` (null for the internet, which is on no host
+ * and reads the same in both tables). `dispositions*` list the cells that
+ * are not ACCEPTED as `[a, b, "DISPOSITION"]`.
  */
 export function* matrixClassesChunks(m: Matrix): Generator<string> {
-  const groups = m.groups?.() ?? m.endpoints.map((_, i) => [i]);
-  yield `{\n  "classes": [\n`;
-  for (let g = 0; g < groups.length; g++) yield `    { "id": ${g}, "members": ${JSON.stringify(groups[g]!.map((i) => m.endpoints[i]))} }${g < groups.length - 1 ? ',' : ''}\n`;
-  yield `  ],\n  "reachable": [\n`;
-  const cells: string[] = [];
-  for (let a = 0; a < groups.length; a++) {
-    const ga = groups[a]!;
-    const row: string[] = [];
-    const full = m.row(ga[0]!);
-    for (let b = 0; b < groups.length; b++) {
-      const gb = groups[b]!;
-      const j = a === b ? gb[1] : gb[0];
-      const d = j === undefined ? null : a === b ? m.cell(ga[0]!, j) : full[j]!;
-      row.push(d === null ? 'null' : d === 'ACCEPTED' ? 'true' : 'false');
-      if (d !== null && d !== 'ACCEPTED') cells.push(`[${a},${b},"${d}"]`);
-    }
-    yield `    [${row.join(',')}]${a < groups.length - 1 ? ',' : ''}\n`;
+  const cl: MatrixClasses = m.classes?.() ?? denseClasses(m);
+  const k = cl.members.length;
+  yield `{\n  "hosts": ${JSON.stringify(cl.hosts)},\n  "classes": [\n`;
+  for (let g = 0; g < k; g++) {
+    const ms = cl.members[g]!;
+    const hosts = ms.map((i) => (cl.hostOf[i]! < 0 ? 'null' : String(cl.hostOf[i]))).join(',');
+    yield `    { "id": ${g}, "members": ${JSON.stringify(ms.map((i) => m.endpoints[i]))}, "memberHosts": [${hosts}] }${g < k - 1 ? ',' : ''}\n`;
   }
-  yield `  ],\n  "dispositions": [${cells.join(',')}]\n}\n`;
+  const tables: { name: string; same: boolean; cells: string[] }[] = [
+    { name: 'reachable', same: true, cells: [] },
+    { name: 'reachableAcrossHosts', same: false, cells: [] },
+  ];
+  for (const t of tables) {
+    yield `  ],\n  "${t.name}": [\n`;
+    for (let a = 0; a < k; a++) {
+      const row: string[] = new Array(k);
+      for (let b = 0; b < k; b++) {
+        const d = cl.cell(a, b, t.same);
+        row[b] = d === null ? 'null' : d === 'ACCEPTED' ? 'true' : 'false';
+        if (d !== null && d !== 'ACCEPTED') t.cells.push(`[${a},${b},"${d}"]`);
+      }
+      yield `    [${row.join(',')}]${a < k - 1 ? ',' : ''}\n`;
+    }
+  }
+  yield `  ],\n  "dispositions": [${tables[0]!.cells.join(',')}],\n  "dispositionsAcrossHosts": [${tables[1]!.cells.join(',')}]\n}\n`;
+}
+
+/** A matrix without classes: every endpoint its own class, all on one unnamed host. */
+function denseClasses(m: Matrix): MatrixClasses {
+  const n = m.endpoints.length;
+  const hostOf = new Int32Array(n);
+  return {
+    members: m.endpoints.map((_, i) => [i]),
+    hostOf,
+    hosts: [''],
+    cell: (a, b, same) => (a === b || !same ? null : m.cell(a, b)),
+  };
 }
 
 export function renderMatrixJson(m: Matrix): string {

@@ -23,19 +23,26 @@ function files(): string[] {
 
 function expand(text: string): void {
   const m = analyze(text).engine.matrix();
-  const j = JSON.parse([...matrixClassesChunks(m)].join('')) as { classes: { id: number; members: string[] }[]; reachable: (boolean | null)[][] };
+  const j = JSON.parse([...matrixClassesChunks(m)].join('')) as {
+    hosts: string[];
+    classes: { id: number; members: string[]; memberHosts: (number | null)[] }[];
+    reachable: (boolean | null)[][];
+    reachableAcrossHosts: (boolean | null)[][];
+  };
   // names may repeat in a broken file: the n-th occurrence of a name is the n-th endpoint of that name
   const slots = new Map<string, number[]>();
   m.endpoints.forEach((name, i) => (slots.get(name) ?? slots.set(name, []).get(name)!).push(i));
   const classOfIndex = new Array<number>(m.endpoints.length).fill(-1);
+  const hostOfIndex = new Array<number | null>(m.endpoints.length).fill(null);
   const used = new Map<string, number>();
-  for (const c of j.classes) for (const name of c.members) {
+  for (const c of j.classes) c.members.forEach((name, k) => {
     const n = used.get(name) ?? 0;
     used.set(name, n + 1);
     const idx = slots.get(name)?.[n];
     assert.ok(idx !== undefined, `${name}: not an endpoint`);
     classOfIndex[idx] = c.id;
-  }
+    hostOfIndex[idx] = c.memberHosts[k]!;
+  });
   assert.ok(classOfIndex.every((x) => x >= 0), 'every endpoint in one class');
   for (let i = 0; i < m.endpoints.length; i++) {
     const row = m.row(i);
@@ -43,7 +50,10 @@ function expand(text: string): void {
     for (let k = 0; k < m.endpoints.length; k++) {
       if (k === i) continue;
       const b = classOfIndex[k]!;
-      assert.equal(j.reachable[a]![b], row[k] === 'ACCEPTED', `${m.endpoints[i]} -> ${m.endpoints[k]}`);
+      const internet = hostOfIndex[i] === null || hostOfIndex[k] === null;
+      const table = internet || hostOfIndex[i] === hostOfIndex[k] ? j.reachable : j.reachableAcrossHosts;
+      assert.equal(table[a]![b], row[k] === 'ACCEPTED', `${m.endpoints[i]} -> ${m.endpoints[k]}`);
+      if (internet) assert.equal(j.reachableAcrossHosts[a]![b], j.reachable[a]![b], 'the internet reads the same in both tables');
     }
   }
 }
@@ -59,6 +69,8 @@ describe('cnet matrix --format classes', () => {
     }
     expand(t);
     const j = JSON.parse([...matrixClassesChunks(analyze(t).engine.matrix())].join(''));
-    assert.ok(j.classes.length <= 3, `${j.classes.length} classes`);
+    // one class for all 200 (the two hosts are alike), the internet
+    assert.equal(j.classes.length, 2, `${j.classes.length} classes`);
+    assert.deepEqual(j.hosts, ['a', 'b']);
   });
 });

@@ -15,6 +15,7 @@ import { analyze } from '../../../server/src/core/index';
 import type { Protocol } from '../../../server/src/core/model/types';
 import { repoRoot } from './helpers';
 import { randomTopology } from './random';
+import { generate } from '../../../bench/generate';
 
 interface Expected {
   endpoints: string[];
@@ -114,6 +115,8 @@ describe('matrix agrees with reach, cell by cell', () => {
       .map((f) => [`agreement/${f}`, fs.readFileSync(path.join(repoRoot(), 'test/fixtures/agreement', f), 'utf8')] as [string, string]),
     // random topologies (seeded): every mode, overlay, publish kind and rule switch, in combinations nobody wrote by hand
     ...Array.from({ length: 40 }, (_, i) => [`random #${i + 1}`, randomTopology(7919 * (i + 1))] as [string, string]),
+    // the bench's cluster: many ports no rule names (the matrix collapses them), publishes, links, flannel, overlays
+    ['bench cluster of 150 (seed 3)', generate(150, 3).text],
   ];
   for (const [name, text] of inputs) {
     it(name, () => {

@@ -38,6 +38,26 @@ export interface MatrixView extends Matrix {
    * dense matrix (each endpoint its own class).
    */
   groups?(): number[][];
+  /**
+   * Coarser classes: a cell depends on the two classes and on whether the
+   * two endpoints sit on one host. O(endpoints + classes²) to use; absent
+   * on a dense matrix.
+   */
+  classes?(): MatrixClasses;
+}
+
+export interface MatrixClasses {
+  /** endpoint indices per class; the internet is a class of its own */
+  readonly members: readonly (readonly number[])[];
+  /** per endpoint, its host's index in `hosts` (-1: the internet) */
+  readonly hostOf: Int32Array;
+  readonly hosts: readonly string[];
+  /**
+   * What a member of class `a` gets reaching a (different) member of class
+   * `b` on the same host (`sameHost`) or on another host; null when the
+   * two classes have no such pair. Cells with the internet ignore `sameHost`.
+   */
+  cell(a: number, b: number, sameHost: boolean): Disposition | null;
 }
 
 export interface Reachability {

@@ -90,7 +90,7 @@ export class ReachEngine implements Reachability {
   }
 
   matrix(port?: PortQuery): MatrixView {
-    return computeMatrix(this.topology, (a, b) => this.disposition(a, b, port));
+    return computeMatrix(this.topology, (a, b) => this.disposition(a, b, port), port);
   }
 
   private verdict(src: Source, tgt: Target, port: number | null, protocol: Protocol, r: WalkResult): Verdict {

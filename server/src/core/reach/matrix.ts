@@ -16,10 +16,11 @@
  * shared stack (R8) get their cells walked pair by pair. The result keeps
  * the class tables, not n² cells (see `ClassMatrix`).
  */
-import type { Container, Endpoint, Host, Topology } from '../model/types';
+import type { Container, Endpoint, Host, Protocol, Topology } from '../model/types';
+import { portKey } from '../dataplane/types';
 import { DISPOSITIONS, type Disposition } from '../explain/trace';
 import { cidrContains } from '../model/ip';
-import type { MatrixView } from './api';
+import type { MatrixClasses, MatrixView } from './api';
 
 export type Cell = (from: Endpoint, to: Endpoint) => Disposition;
 
@@ -40,10 +41,16 @@ export function hostShape(h: Host): string {
  * on and publishes; as a *source* only by where its packets start (its
  * stack), so the source classes are coarser: the tables are sources × targets.
  */
-export function classKey(c: Container, individual: ReadonlySet<Container>, shapes?: ReadonlyMap<Host, string>, role: 'source' | 'target' = 'target'): string {
+export function classKey(
+  c: Container,
+  individual: ReadonlySet<Container>,
+  shapes?: ReadonlyMap<Host, string>,
+  role: 'source' | 'target' = 'target',
+  mentioned?: ReadonlySet<string>,
+): string {
   if (individual.has(c)) return `#${c.index}`;
   const target = role === 'target';
-  const ports = target ? c.expose.map((p) => `${p.port}/${p.protocol}`).sort().join(',') : '';
+  const ports = target ? portsKey(c, mentioned) : '';
   // a shared-stack member behaves as its root's stack serving its own ports
   let s: Container = c;
   if (c.mode.kind === 'container') {
@@ -66,6 +73,43 @@ export function classKey(c: Container, individual: ReadonlySet<Container>, shape
         .join(',')
     : '';
   return `b|${where}|${atts}|${ports}|${pubs}`;
+}
+
+/**
+ * The ports a target is told apart by. A port that no rule, publish, host
+ * service or query names is interchangeable with any other such port of
+ * its protocol (the port-less verdict is "any exposed port answers", and
+ * nothing on the path looks at its number), so those collapse to `*`.
+ */
+function portsKey(c: Container, mentioned?: ReadonlySet<string>): string {
+  const out = new Set<string>();
+  // its own publishes' container ports: the DOCKER chain's ACCEPT rules name them
+  const own = mentioned && c.publishes.length ? new Set(c.publishes.map((p) => portKey(p.containerPort, p.protocol))) : undefined;
+  for (const p of c.expose) {
+    const k = portKey(p.port, p.protocol);
+    out.add(!mentioned || mentioned.has(k) || own?.has(k) ? k : `*/${p.protocol}`);
+  }
+  return [...out].sort().join(',');
+}
+
+/**
+ * Every (port, protocol) that tells targets apart whoever they are: the
+ * queried port; what a packet to a host address meets — host services
+ * (`expose` on the host, part of its shape) and published host ports
+ * (DNAT, proxies); and the ports link rules open. A `network host`
+ * container's own ports are what it listens on, so any of them answers
+ * like any other. A target's own publishes' container ports are added per
+ * target (`portsKey`).
+ */
+export function mentionedPorts(t: Topology, port?: { readonly port: number; readonly protocol: Protocol }): Set<string> {
+  const out = new Set<string>();
+  if (port) out.add(portKey(port.port, port.protocol));
+  for (const h of t.hosts) for (const p of h.expose) out.add(portKey(p.port, p.protocol));
+  for (const c of t.containers) {
+    for (const p of c.publishes) out.add(portKey(p.hostPort, p.protocol));
+    for (const l of c.links) if (l.target) for (const p of l.target.expose) out.add(portKey(p.port, p.protocol));
+  }
+  return out;
 }
 
 /** Containers grouped by class key: the class of each, the members of each. */
@@ -116,10 +160,11 @@ export function individualContainers(t: Topology): Set<Container> {
   return out;
 }
 
-export function computeMatrix(t: Topology, cell: Cell): MatrixView {
+export function computeMatrix(t: Topology, cell: Cell, port?: { readonly port: number; readonly protocol: Protocol }): MatrixView {
   const cs = t.containers;
   const n = cs.length;
   const individual = individualContainers(t);
+  const mentioned = mentionedPorts(t, port);
   const shapes = new Map<Host, string>();
   for (const h of t.hosts) shapes.set(h, hostShape(h));
   // every container's host (a host declared under a duplicate name is not in t.hosts, but is a host)
@@ -128,7 +173,7 @@ export function computeMatrix(t: Topology, cell: Cell): MatrixView {
   const hostOf = new Int32Array(n);
   cs.forEach((c, i) => (hostOf[i] = hostId.get(c.host)!));
   const src = classes(cs, (c) => classKey(c, individual, shapes, 'source'), hostOf);
-  const tgt = classes(cs, (c) => classKey(c, individual, shapes, 'target'), hostOf);
+  const tgt = classes(cs, (c) => classKey(c, individual, shapes, 'target', mentioned), hostOf);
   const ks = src.byHost.length;
   const kt = tgt.byHost.length;
   const ep = (i: number): Endpoint => ({ kind: 'container', container: cs[i]! });
@@ -188,7 +233,9 @@ export function computeMatrix(t: Topology, cell: Cell): MatrixView {
       overrides.set(i, m);
     }
   }
-  return new ClassMatrix([...cs.map((c) => c.name), 'internet'], kt, src.of, tgt.of, hostOf, same, cross, toInternet, fromInternet, overrides);
+  const hostNames: string[] = [];
+  for (const [h, id] of hostId) hostNames[id] = h.name;
+  return new ClassMatrix([...cs.map((c) => c.name), 'internet'], kt, src.of, tgt.of, hostOf, hostNames, same, cross, toInternet, fromInternet, overrides);
 }
 
 /**
@@ -207,6 +254,7 @@ class ClassMatrix implements MatrixView {
     private readonly srcOf: Int32Array,
     private readonly tgtOf: Int32Array,
     private readonly hostOf: Int32Array,
+    private readonly hostNames: readonly string[],
     private readonly same: Uint8Array,
     private readonly cross: Uint8Array,
     private readonly toInternet: Uint8Array,
@@ -252,6 +300,69 @@ class ClassMatrix implements MatrixView {
     }
     out.push([this.n]); // internet
     return out;
+  }
+
+  classes(): MatrixClasses {
+    // a cell depends on (source class, target class) and on whether the two
+    // sit on one host; the individually walked overrides are classes alone
+    const alone = new Set<number>();
+    for (const [i, m] of this.overrides) {
+      alone.add(i);
+      for (const j of m.keys()) alone.add(j);
+    }
+    const byKey = new Map<number, number[]>();
+    const members: number[][] = [];
+    for (let i = 0; i < this.n; i++) {
+      if (alone.has(i)) {
+        members.push([i]);
+        continue;
+      }
+      const k = this.srcOf[i]! * this.k + this.tgtOf[i]!;
+      let g = byKey.get(k);
+      if (!g) {
+        byKey.set(k, (g = []));
+        members.push(g);
+      }
+      g.push(i);
+    }
+    const internet = members.length;
+    members.push([this.n]);
+    // per class: how many members on each host
+    const onHost = members.map((g) => {
+      const m = new Map<number, number>();
+      for (const i of g) if (i < this.n) m.set(this.hostOf[i]!, (m.get(this.hostOf[i]!) ?? 0) + 1);
+      return m;
+    });
+    const hostOf = new Int32Array(this.n + 1);
+    hostOf.set(this.hostOf);
+    hostOf[this.n] = -1;
+    const pairExists = (a: number, b: number, same: boolean): boolean => {
+      const ha = onHost[a]!;
+      const hb = onHost[b]!;
+      if (a === b) {
+        if (!same) return ha.size >= 2;
+        for (const c of ha.values()) if (c >= 2) return true;
+        return false;
+      }
+      if (!same) return !(ha.size === 1 && hb.size === 1 && ha.keys().next().value === hb.keys().next().value);
+      const [small, big] = ha.size <= hb.size ? [ha, hb] : [hb, ha];
+      for (const h of small.keys()) if (big.has(h)) return true;
+      return false;
+    };
+    const cell = (a: number, b: number, same: boolean): Disposition | null => {
+      const ga = members[a]!;
+      const gb = members[b]!;
+      if (a === internet || b === internet) return a === b ? null : this.cell(ga[0]!, gb[0]!);
+      if (ga.length === 1 && gb.length === 1) {
+        const i = ga[0]!;
+        const j = gb[0]!;
+        return i === j || (this.hostOf[i] === this.hostOf[j]) !== same ? null : this.cell(i, j);
+      }
+      if (!pairExists(a, b, same)) return null;
+      const tbl = same ? this.same : this.cross;
+      return DISPOSITIONS[tbl[this.srcOf[ga[0]!]! * this.k + this.tgtOf[gb[0]!]!]!]!;
+    };
+    return { members, hostOf, hosts: this.hostNames, cell };
   }
 
   row(i: number): Disposition[] {
