@@ -5,11 +5,15 @@
  */
 import type { Protocol } from '../core/model/types';
 import { IMPORT_USAGE, parseImportArgs, type ImportCommand } from './import';
+import { EXPORT_USAGE, parseExportArgs, type ExportCommand } from './export';
+import { DIFF_USAGE, parseDiffArgs, type DiffCommand } from './diff';
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
 export type ReachFormat = 'text' | 'json';
 export type MatrixFormat = 'text' | 'json' | 'csv' | 'classes';
 export type ColorMode = 'auto' | 'always' | 'never';
+export type HelpTopic = 'check' | 'reach' | 'matrix' | 'emulate' | 'import' | 'export' | 'diff';
+const HELP_TOPICS: readonly string[] = ['check', 'reach', 'matrix', 'emulate', 'import', 'export', 'diff'];
 
 export interface PortArg {
   readonly port: number;
@@ -17,25 +21,27 @@ export interface PortArg {
 }
 
 export type Command =
-  | { readonly kind: 'help'; readonly topic?: 'check' | 'reach' | 'matrix' | 'emulate' | 'import' }
+  | { readonly kind: 'help'; readonly topic?: HelpTopic }
   | { readonly kind: 'version' }
   | { readonly kind: 'check'; readonly files: readonly string[]; readonly format: CheckFormat; readonly color: ColorMode }
   | { readonly kind: 'reach'; readonly file: string; readonly from: string; readonly to: string; readonly port?: PortArg; readonly format: ReachFormat; readonly color: ColorMode }
   | { readonly kind: 'matrix'; readonly file: string; readonly port?: PortArg; readonly format: MatrixFormat; readonly color: ColorMode }
   | { readonly kind: 'emulate'; readonly file?: string; readonly matrix: boolean; readonly port?: PortArg; readonly keep: boolean; readonly cleanup: boolean; readonly format: ReachFormat; readonly color: ColorMode }
-  | ImportCommand;
+  | ImportCommand
+  | ExportCommand
+  | DiffCommand;
 
 export class UsageError extends Error {
   constructor(
     message: string,
     /** which command's usage to print with it */
-    readonly topic?: 'check' | 'reach' | 'matrix' | 'emulate' | 'import',
+    readonly topic?: HelpTopic,
   ) {
     super(message);
   }
 }
 
-export const USAGE: Record<'main' | 'check' | 'reach' | 'matrix' | 'emulate' | 'import', string> = {
+export const USAGE: Record<'main' | HelpTopic, string> = {
   main: `usage: cnet <command> [options]
 
 commands:
@@ -55,6 +61,10 @@ commands:
   import compose|docker|docker-run FILE... [-o OUT]
       write a .cnet topology from a docker-compose file, docker inspect
       JSON, or docker run lines of scripts and systemd units.
+  export FILE --to compose|docker|systemd [-o DIR]
+      write, per host, what builds the topology.
+  diff OLD NEW [--format text|json]
+      reachability gained and lost between two versions; exit 0 same, 1 changed.
 
 options:
   --format F        output format (per command, see above)
@@ -111,6 +121,8 @@ exit status: 0 every probe agrees, 1 a probe disagrees, 2 usage or I/O
 error, 3 cannot run here (not root, no ip/iptables, no network namespaces).
 `,
   import: IMPORT_USAGE,
+  export: EXPORT_USAGE,
+  diff: DIFF_USAGE,
 };
 
 const FORMATS = {
@@ -136,11 +148,13 @@ export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === '-h' || first === '--help' || first === 'help') {
     const topic = rest[0];
-    if (topic === 'check' || topic === 'reach' || topic === 'matrix' || topic === 'emulate' || topic === 'import') return { kind: 'help', topic };
+    if (topic !== undefined && HELP_TOPICS.includes(topic)) return { kind: 'help', topic: topic as HelpTopic };
     return { kind: 'help' };
   }
   if (first === '-V' || first === '--version' || first === 'version') return { kind: 'version' };
   if (first === 'import') return parseImportArgs(rest);
+  if (first === 'export') return parseExportArgs(rest);
+  if (first === 'diff') return parseDiffArgs(rest);
   if (first !== 'check' && first !== 'reach' && first !== 'matrix' && first !== 'emulate') {
     if (first!.startsWith('-')) throw new UsageError(`unknown option '${first}'`);
     throw new UsageError(`unknown command '${first}'`);

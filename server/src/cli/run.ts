@@ -20,6 +20,8 @@ import { matrixClassesChunks, matrixCsvChunks, matrixJsonChunks, matrixTextChunk
 import { suggest } from './suggest';
 import { runEmulate } from './emulate';
 import { runImport } from './import';
+import { runExport } from './export';
+import { runDiff } from './diff';
 
 export interface CliEnv {
   readonly stdout: (s: string) => void;
@@ -67,6 +69,10 @@ export function run(argv: readonly string[], env: CliEnv): number | Promise<numb
         return runEmulate(command, env).catch((e: unknown) => internalError(e, env));
       case 'import':
         return runImport(command, env);
+      case 'export':
+        return runExport(command, env);
+      case 'diff':
+        return runDiff(command, env);
     }
   } catch (e) {
     return internalError(e, env);
