@@ -391,7 +391,11 @@ class ComposeImport {
     }
     if (n.kind === 'overlay') body.push(prop('driver docker'));
     if (n.subnet) body.push(prop(`subnet ${n.subnet}`, n.subnetAssumed));
-    if (n.gateway) body.push(prop(`gateway ${n.gateway}`));
+    if (n.gateway && n.kind === 'overlay') {
+      // a .cnet overlay has no gateway: its segment's addresses are the subnet's, the gateway is the driver's
+      body.push(note(`ipam gateway ${n.gateway} (not modelled on an overlay: cnet reserves no gateway address in it)`));
+      this.rep.warn(`network '${n.key}': the gateway of an overlay network is not modelled`, n.at);
+    } else if (n.gateway) body.push(prop(`gateway ${n.gateway}`));
     if (n.internal) body.push(prop('internal true'));
     body.push(...n.props);
     return block(`${n.kind === 'overlay' ? 'overlay' : 'bridge'} ${n.name}`, body);
