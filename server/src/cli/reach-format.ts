@@ -48,8 +48,49 @@ export function* matrixJsonChunks(m: Matrix): Generator<string> {
   // One row per line keeps a 400x400 matrix readable and diffable.
   yield `{\n  "endpoints": ${JSON.stringify(m.endpoints)},\n  "reachable": [\n`;
   const last = m.endpoints.length - 1;
-  for (let i = 0; i <= last; i++) yield `    [${m.row(i).map((d) => (d === 'ACCEPTED' ? 'true' : 'false')).join(',')}]${i < last ? ',' : ''}\n`;
+  for (const [i, cells] of boolRows(m)) yield `    [${cells}]${i < last ? ',' : ''}\n`;
   yield '  ]\n}\n';
+}
+
+/**
+ * Each row as `true,false,…`, in order. Rows that share a shape (same
+ * source class and host: `rowShape`) are rendered once and only their
+ * diagonal is patched, so a 10,000-row matrix costs string slices, not
+ * 10⁸ array cells. The cache is a small LRU: rows of one host come together.
+ */
+function* boolRows(m: Matrix): Generator<[number, string]> {
+  const n = m.endpoints.length;
+  const cache = new Map<number, { s: string; off: Int32Array }>();
+  const render = (cells: readonly string[]): { s: string; off: Int32Array } => {
+    const off = new Int32Array(n);
+    let at = 0;
+    const parts: string[] = new Array(n);
+    for (let j = 0; j < n; j++) {
+      off[j] = at;
+      const t = cells[j] === 'ACCEPTED';
+      parts[j] = t ? 'true' : 'false';
+      at += t ? 5 : 6;
+    }
+    return { s: parts.join(','), off };
+  };
+  for (let i = 0; i < n; i++) {
+    const shape = m.rowShape?.(i);
+    if (!shape) {
+      yield [i, m.row(i).map((d) => (d === 'ACCEPTED' ? 'true' : 'false')).join(',')];
+      continue;
+    }
+    let t = cache.get(shape.key);
+    if (t) {
+      cache.delete(shape.key);
+      cache.set(shape.key, t);
+    } else {
+      t = render(shape.cells());
+      cache.set(shape.key, t);
+      if (cache.size > 128) cache.delete(cache.keys().next().value!);
+    }
+    const o = t.off[i]!;
+    yield [i, t.s.startsWith('true', o) ? t.s : t.s.slice(0, o) + 'true' + t.s.slice(o + 5)];
+  }
 }
 
 /**
@@ -113,9 +154,7 @@ function csvField(s: string): string {
 /** Header `from,<target>...`, then one row per source of `true`/`false`. */
 export function* matrixCsvChunks(m: Matrix): Generator<string> {
   yield ['from', ...m.endpoints].map(csvField).join(',') + '\n';
-  for (let i = 0; i < m.endpoints.length; i++) {
-    yield [csvField(m.endpoints[i]!), ...m.row(i).map((d) => (d === 'ACCEPTED' ? 'true' : 'false'))].join(',') + '\n';
-  }
+  for (const [i, cells] of boolRows(m)) yield `${csvField(m.endpoints[i]!)},${cells}\n`;
 }
 
 export function renderMatrixCsv(m: Matrix): string {

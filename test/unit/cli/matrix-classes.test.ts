@@ -7,7 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from '../../../server/src/core/index';
-import { matrixClassesChunks } from '../../../server/src/cli/reach-format';
+import { matrixClassesChunks, matrixCsvChunks, matrixJsonChunks } from '../../../server/src/cli/reach-format';
+import { generate } from '../../../bench/generate';
+import { randomTopology } from '../reach/random';
 import { repoRoot } from '../reach/helpers';
 
 function files(): string[] {
@@ -73,4 +75,23 @@ describe('cnet matrix --format classes', () => {
     assert.equal(j.classes.length, 2, `${j.classes.length} classes`);
     assert.deepEqual(j.hosts, ['a', 'b']);
   });
+});
+
+describe('cnet matrix --format json|csv: rows rendered once per shape are the exact rows', () => {
+  const cases: [string, string][] = [
+    ...files().map((f): [string, string] => [path.basename(f), fs.readFileSync(f, 'utf8')]),
+    ['bench cluster of 300 (seed 5)', generate(300, 5).text],
+    ...[1, 2, 3, 4, 5, 6].map((s): [string, string] => [`random topology ${s}`, randomTopology(s)]),
+  ];
+  for (const [name, text] of cases)
+    it(name, () => {
+      const m = analyze(text).engine.matrix();
+      const want = m.endpoints.map((_, i) => m.row(i).map((d) => d === 'ACCEPTED'));
+      const j = JSON.parse([...matrixJsonChunks(m)].join('')) as { endpoints: string[]; reachable: boolean[][] };
+      assert.deepEqual(j.endpoints, m.endpoints);
+      assert.deepEqual(j.reachable, want);
+      const csv = [...matrixCsvChunks(m)].join('').trimEnd().split('\n').slice(1);
+      assert.equal(csv.length, m.endpoints.length);
+      csv.forEach((line, i) => assert.equal(line.split(',').slice(-m.endpoints.length).join(','), want[i]!.join(','), `csv row ${i}`));
+    });
 });

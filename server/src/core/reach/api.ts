@@ -39,6 +39,14 @@ export interface MatrixView extends Matrix {
    */
   groups?(): number[][];
   /**
+   * Rows that differ only in their own diagonal cell share a `key`
+   * (same source class, same host, no individually walked cells): a
+   * streaming renderer renders `cells()` once per key — that row with the
+   * class value, not `ACCEPTED`, at its own column — and patches the
+   * diagonal. Undefined for a row that is one of a kind.
+   */
+  rowShape?(i: number): { readonly key: number; cells(): Disposition[] } | undefined;
+  /**
    * Coarser classes: a cell depends on the two classes and on whether the
    * two endpoints sit on one host. O(endpoints + classes²) to use; absent
    * on a dense matrix.

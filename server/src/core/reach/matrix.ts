@@ -365,7 +365,20 @@ class ClassMatrix implements MatrixView {
     return { members, hostOf, hosts: this.hostNames, cell };
   }
 
+  rowShape(i: number): { key: number; cells: () => Disposition[] } | undefined {
+    if (i >= this.n || this.overrides.has(i)) return undefined;
+    return { key: this.srcOf[i]! * this.hostNames.length + this.hostOf[i]!, cells: () => this.classRow(i) };
+  }
+
   row(i: number): Disposition[] {
+    const out = this.classRow(i);
+    if (i < this.n) for (const [j, d] of this.overrides.get(i) ?? []) out[j] = d;
+    out[i] = 'ACCEPTED';
+    return out;
+  }
+
+  /** row `i` from the class tables alone: no overrides, the class value on the diagonal */
+  private classRow(i: number): Disposition[] {
     const n = this.n;
     const out: Disposition[] = new Array(n + 1);
     if (i === n) {
@@ -376,8 +389,6 @@ class ClassMatrix implements MatrixView {
     const base = this.srcOf[i]! * this.k;
     const h = this.hostOf[i];
     for (let j = 0; j < n; j++) out[j] = DISPOSITIONS[(this.hostOf[j] === h ? this.same : this.cross)[base + this.tgtOf[j]!]!]!;
-    for (const [j, d] of this.overrides.get(i) ?? []) out[j] = d;
-    out[i] = 'ACCEPTED';
     out[n] = DISPOSITIONS[this.toInternet[this.srcOf[i]!]!]!;
     return out;
   }
