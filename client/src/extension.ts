@@ -9,6 +9,7 @@ import { LanguageClient, State, TransportKind, type LanguageClientOptions, type 
 import { middleware } from './middleware';
 import { registerPreview } from './preview/index';
 import { registerEmulate } from './emulate';
+import { registerImportExport } from './importExport';
 
 let client: LanguageClient | undefined;
 
@@ -77,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // `cnet/analysisDone` belongs to the preview (one handler per method): the status follows diagnostics instead
   registerPreview(context, client);
   registerEmulate(context);
+  registerImportExport(context);
   try {
     await client.start();
   } catch (e) {
