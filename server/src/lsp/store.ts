@@ -3,14 +3,21 @@
  * superseded by newer edits, built on demand when a request needs a version
  * that is not analysed yet.
  *
- * `analyze()` is synchronous, so a build that has started always finishes
- * and is never observed half-done; "cancel" means that a pending build of an
- * older version is dropped (its timer cleared) when a newer edit arrives, and
- * that a finished build whose version is no longer the document's is neither
- * cached nor published.
+ * A debounced build runs phase by phase (`PhasedAnalysis`: parse, model,
+ * checks, expectations) and yields to the event loop between phases, so an
+ * edit that arrives meanwhile is seen: the build of the older version is
+ * dropped at its next phase boundary and the newer version is scheduled.
+ * A request that needs the current version finishes its build at once
+ * (synchronously, reusing the phases already run). A finished build whose
+ * version is no longer the document's is neither cached nor published, so
+ * diagnostics are only ever published for the document's current version.
+ *
+ * Each document keeps one `IncrementalParser`: a build reparses only the
+ * top-level declarations an edit touched.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze } from '../core/index';
+import { IncrementalParser } from '../core/syntax/incremental';
+import { PhasedAnalysis } from './analysis';
 import { Snapshot } from './snapshot';
 
 export interface DocumentSource {
@@ -23,15 +30,27 @@ export interface StoreEvents {
   error(message: string): void;
 }
 
+interface Job {
+  readonly version: number;
+  readonly analysis: PhasedAnalysis;
+  readonly t0: number;
+}
+
 interface Entry {
   snapshot?: Snapshot;
   timer?: ReturnType<typeof setTimeout>;
+  job?: Job;
+  parser?: IncrementalParser;
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class AnalysisStore {
   private readonly entries = new Map<string, Entry>();
-  /** analyses run, for tests and the status item */
+  /** analyses completed, for tests and the status item */
   builds = 0;
+  /** analyses dropped part-way because a newer version arrived */
+  superseded = 0;
 
   constructor(
     private readonly documents: DocumentSource,
@@ -43,10 +62,12 @@ export class AnalysisStore {
   schedule(uri: string, now = false): void {
     const entry = this.entry(uri);
     if (entry.timer) clearTimeout(entry.timer);
+    const version = this.documents.get(uri)?.version;
+    if (entry.job && entry.job.version !== version) this.drop(entry);
     entry.timer = setTimeout(
       () => {
         entry.timer = undefined;
-        this.get(uri);
+        void this.run(uri, entry);
       },
       now ? 0 : this.debounceMs(),
     );
@@ -54,7 +75,7 @@ export class AnalysisStore {
 
   /**
    * The snapshot of the document's current version, building it now if the
-   * debounced build has not run yet. Undefined for unknown documents.
+   * debounced build has not run or finished yet. Undefined for unknown documents.
    */
   get(uri: string): Snapshot | undefined {
     const doc = this.documents.get(uri);
@@ -65,19 +86,14 @@ export class AnalysisStore {
       clearTimeout(entry.timer);
       entry.timer = undefined;
     }
-    const t0 = performance.now();
-    let snapshot: Snapshot;
+    const job = entry.job?.version === doc.version ? entry.job : this.begin(entry, doc);
     try {
-      snapshot = new Snapshot(uri, doc.version, analyze(doc.getText()));
+      job.analysis.finish();
     } catch (e) {
       // analyze() promises never to throw; if it does, keep serving the last good snapshot
-      this.events.error(`analysis of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return entry.snapshot;
+      return this.failed(uri, entry, job, e);
     }
-    this.builds++;
-    entry.snapshot = snapshot;
-    this.events.built(snapshot, performance.now() - t0);
-    return snapshot;
+    return this.complete(uri, entry, job);
   }
 
   /** The last snapshot built, whatever its version (never triggers a build). */
@@ -88,6 +104,7 @@ export class AnalysisStore {
   close(uri: string): void {
     const entry = this.entries.get(uri);
     if (entry?.timer) clearTimeout(entry.timer);
+    if (entry) entry.job = undefined;
     this.entries.delete(uri);
   }
 
@@ -95,8 +112,68 @@ export class AnalysisStore {
   invalidateAll(): void {
     for (const [uri, entry] of this.entries) {
       entry.snapshot = undefined;
+      this.drop(entry);
       this.schedule(uri, true);
     }
+  }
+
+  /** The debounced build: one phase per turn of the event loop, dropped when superseded. */
+  private async run(uri: string, entry: Entry): Promise<void> {
+    const doc = this.documents.get(uri);
+    if (!doc || this.entries.get(uri) !== entry) return;
+    if (entry.snapshot?.version === doc.version) return;
+    const job = entry.job?.version === doc.version ? entry.job : this.begin(entry, doc);
+    for (;;) {
+      if (entry.job !== job) return; // finished by a request, or dropped
+      if (this.documents.get(uri)?.version !== job.version) {
+        this.drop(entry);
+        return;
+      }
+      let finished: boolean;
+      try {
+        finished = job.analysis.step();
+      } catch (e) {
+        this.failed(uri, entry, job, e);
+        return;
+      }
+      if (finished) {
+        this.complete(uri, entry, job);
+        return;
+      }
+      await yieldToEventLoop();
+    }
+  }
+
+  private begin(entry: Entry, doc: TextDocument): Job {
+    const parser = (entry.parser ??= new IncrementalParser());
+    const job: Job = { version: doc.version, analysis: new PhasedAnalysis(doc.getText(), (text) => parser.parse(text)), t0: performance.now() };
+    entry.job = job;
+    return job;
+  }
+
+  private drop(entry: Entry): void {
+    if (!entry.job) return;
+    entry.job = undefined;
+    this.superseded++;
+  }
+
+  private complete(uri: string, entry: Entry, job: Job): Snapshot | undefined {
+    entry.job = undefined;
+    const current = this.documents.get(uri);
+    // stale: a newer version exists; never cache or publish it
+    if (!current || current.version !== job.version || this.entries.get(uri) !== entry) return undefined;
+    const snapshot = new Snapshot(uri, job.version, job.analysis.finish());
+    this.builds++;
+    entry.snapshot = snapshot;
+    this.events.built(snapshot, performance.now() - job.t0);
+    return snapshot;
+  }
+
+  private failed(uri: string, entry: Entry, job: Job, e: unknown): Snapshot | undefined {
+    if (entry.job === job) entry.job = undefined;
+    entry.parser = undefined; // start over from a full parse
+    this.events.error(`analysis of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return entry.snapshot;
   }
 
   private entry(uri: string): Entry {
