@@ -53,6 +53,7 @@ export function exportSystemd(t: Topology, w: Warnings, source?: string): Export
       const unit: string[] = [];
       if (d.flannel) {
         lines.push(`# docker0 is this host's lease of flannel overlay ${d.flannel.name} (${h.defaultBridge.subnet ? formatCidr(h.defaultBridge.subnet) : '?'}): flanneld starts first`);
+        lines.push("# (CoreOS's own flannel drop-in passes the lease flanneld got as $DOCKER_OPT_BIP/$DOCKER_OPT_MTU; the flags below are the lease the topology says)");
         unit.push('[Unit]', 'After=flanneld.service', 'Requires=flanneld.service', '');
       }
       lines.push(...unit, '[Service]', `Environment=${sd(`DOCKER_OPTS=${d.flags.join(' ')}`)}`);
