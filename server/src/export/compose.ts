@@ -56,8 +56,11 @@ export function exportCompose(t: Topology, w: Warnings, source?: string): Export
         }
       }
       for (const pub of c.publishes)
-        if (pub.hostIp !== undefined && h.addresses.some((a) => a.ip === pub.hostIp))
-          w.add('publish-host-address', `container ${c.name}: publish ${formatIp(pub.hostIp)}:${pub.hostPort} binds an address of host ${h.name}; the compose file cannot say the host has it`, pub.span);
+        if (pub.hostIp !== undefined && h.addresses.some((a) => a.ip === pub.hostIp)) {
+          const msg = `publish ${formatIp(pub.hostIp)}:${pub.hostPort} binds an address of host ${h.name}; the compose file cannot say the host has it`;
+          out.push(`    # ${msg}`);
+          w.add('publish-host-address', `container ${c.name}: ${msg}`, pub.span);
+        }
       if (p.publish.length) {
         out.push('    ports:');
         for (const x of p.publish) out.push(`      - ${y(x)}`);

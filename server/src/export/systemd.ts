@@ -40,14 +40,13 @@ export function flannelConfig(o: Overlay): string {
 export function exportSystemd(t: Topology, w: Warnings, source?: string): ExportFile[] {
   const files: ExportFile[] = [];
   const flannels = t.overlays.filter((o) => o.driver === 'flannel');
-  for (const o of t.overlays)
-    if (o.driver === 'weave' || o.driver === 'ovs')
-      w.add('overlay-driver', `overlay ${o.name} (driver ${o.driver}): its daemon's units are not exported; attachments to it are comments`, o.nameSpan);
   for (const h of t.hosts) {
     const head = [...header(t, h, 'systemd', source), ...hostMachineComments(h, w)].map((c) => `# ${oneLine(c)}`);
     const d = dockerdOptions(h);
-    if (h.defaultBridge.internal)
+    if (h.defaultBridge.internal) {
+      head.push(`# docker0 of ${h.name} is internal: no dockerd option makes the default bridge internal`);
       w.add('default-bridge-internal', `host ${h.name}: an internal default bridge has no dockerd option`, h.defaultBridge.nameSpan);
+    }
     if (d.flags.length || d.flannel) {
       const lines = [...head];
       const unit: string[] = [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { analyze } from '../../../server/src/core/index';
 import { formatCidr, formatIp } from '../../../server/src/core/model/ip';
 import type { Container, Topology } from '../../../server/src/core/model/types';
-import { exportTopology, type ExportResult } from '../../../server/src/export/index';
+import { exportTopology, type ExportResult, type ExportWarningCode } from '../../../server/src/export/index';
 import { dockerdOptions, sh } from '../../../server/src/export/plan';
 import { composeAvailable, DOCKER_COMPOSE, exampleCases, randomCases, run, writeFiles, type Case } from './helpers';
 
@@ -154,6 +154,50 @@ describe('export --to systemd', () => {
         assert.deepEqual(JSON.parse(f), { Network: formatCidr(o.subnet!), SubnetLen: o.subnetLength, Backend: { Type: o.backend } });
       }
       if (!flannels.length) assert.ok(!r.files.some((f) => f.path.endsWith('network-config.json')));
+    });
+  }
+});
+
+/** The comment each warning leaves in the output (a warning is never only on stderr). */
+const COMMENT: Record<ExportWarningCode, RegExp> = {
+  'host-machine': /^# host \S+ (addresses|services): /m,
+  'dockerd-options': /^# dockerd on \S+ needs: /m,
+  flannel: /^# docker0 (of \S+ )?is (its|this host's) lease of flannel overlay /m,
+  swarm: /^\s*# (\S+: )?a swarm-scoped network/m,
+  'overlay-driver': /^\s*# (\S+: )?attached to (weave|ovs) overlay \S+.*: not a Docker network this export creates$/m,
+  placement: /^# compose has no per-host placement: this file is for host /m,
+  'default-bridge-multi': /^\s*# also on the default bridge \(docker0\)/m,
+  'static-ip-default-bridge': /^\s*# (\S+: )?ip \S+ on the default bridge: Docker honours --ip on user-defined networks only$/m,
+  'default-bridge-internal': /^# docker0 of \S+ is internal/m,
+  'publish-host-address': /^\s*# publish \S+ binds an address of host /m,
+};
+
+describe('export: every warning is also a comment in the output', () => {
+  const extra = `underlay u 10.9.0.0/24 { }
+host a {
+  address 10.9.0.1 on u
+  bridge b { subnet 172.30.0.0/24 }
+  container x { network docker0 ip 172.17.0.9; network b; publish 10.9.0.1:80:80/tcp }
+}
+host c { container y { } }
+`;
+  const cases: Case[] = [...CASES, { name: 'static ip on docker0, bound publish', text: extra, analysis: analyze(extra) }];
+  it('(the extra case has no errors: export would refuse it)', () => {
+    assert.deepEqual(cases.at(-1)!.analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+  });
+  for (const to of ['compose', 'docker', 'systemd'] as const) {
+    it(`--to ${to}`, () => {
+      const seen = new Set<ExportWarningCode>();
+      for (const c of cases) {
+        const r = exportTopology(c.analysis.topology, to, c.name);
+        const all = r.files.map((f) => f.text).join('\n');
+        for (const w of r.warnings) {
+          seen.add(w.code);
+          assert.match(all, COMMENT[w.code], `${c.name}: warning ${w.code} (${w.message}) has no comment`);
+        }
+      }
+      // the cases exercise most codes (systemd says dockerd options and flannel itself)
+      assert.ok(seen.size >= (to === 'systemd' ? 4 : to === 'docker' ? 6 : 8), `only ${[...seen].join(', ')}`);
     });
   }
 });
