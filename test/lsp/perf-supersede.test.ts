@@ -4,9 +4,10 @@
  * a version older than one already published or than the document's current
  * one. The server yields between analysis phases; the test sends each edit
  * as soon as the server has answered a request sent after the previous edit
- * (so the edit lands while the previous version is being analysed), then
+ * (so the edit may land while the previous version is being analysed), then
  * waits for the last version's diagnostics. No sleeps: every wait is on a
- * message from the server.
+ * message from the server. The deterministic check that a build is dropped
+ * at a phase boundary is in perf-store.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -24,7 +25,7 @@ describe('lsp: superseded analyses (perf)', function () {
     await client.stop();
   });
 
-  it('publishes only the newest version, in order, and drops superseded builds', async () => {
+  it('publishes versions in order, the last one last, each completed build once', async () => {
     const g = generate(1000, 7);
     const u = uri('supersede');
     let text = g.text;
@@ -54,7 +55,7 @@ describe('lsp: superseded analyses (perf)', function () {
     assert.equal(versions[versions.length - 1], version, 'the last publish is for the last version');
     // each completed build published once; the ones that did not complete were superseded
     assert.equal(m1.builds - m0.builds, versions.length, `builds ${m1.builds - m0.builds} vs publishes ${versions.join(', ')}`);
-    assert.ok(versions.length < edits, `some of the ${edits} versions were superseded (published: ${versions.join(', ')})`);
+    console.log(`      ${edits} edits, ${versions.length} published, ${edits - versions.length} superseded or debounced`);
     // the diagnostics of the last version are those of a fresh open of the same text
     const fresh = uri('supersede-fresh');
     const again = await client.openAndWait(fresh, text, 1);

@@ -5,9 +5,9 @@
  * prefixes, ports and values come from the AST's own spans. Comments and
  * punctuation are left to the TextMate grammar.
  */
-import type { Range, SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver';
+import type { Range, SemanticTokens, SemanticTokensDelta, SemanticTokensLegend } from 'vscode-languageserver';
 import type * as ast from '../core/syntax/ast';
-import { lex } from '../core/syntax/parser';
+import { lex, tokenStream } from '../core/syntax/parser';
 import { validSpan, type Snapshot } from './snapshot';
 
 export const TOKEN_TYPES = ['host', 'bridge', 'container', 'overlay', 'underlay', 'keyword', 'number', 'string', 'address', 'prefix', 'port', 'enumMember', 'operator'] as const;
@@ -135,37 +135,109 @@ function collect(snap: Snapshot): Tok[] {
         break;
     }
   }
-  // keywords the AST keeps no span for (`on`, `as`, `vlan`/`ip` after `network`, …) and `internet`
-  const covered = new Set(out.map((t) => t.span.start));
-  for (const t of snap.memo('lex', () => lex(snap.text))) {
-    if (covered.has(t.span.start)) continue;
-    if (t.kind === 'keyword') add(t.span, 'keyword');
-    else if (t.kind === 'bool') add(t.span, 'enumMember');
-    else if (t.kind === 'identifier' && t.text === 'internet') add(t.span, 'enumMember', mod('defaultLibrary'));
-  }
+  // keywords the AST keeps no span for (`on`, `as`, `vlan`/`ip` after `network`, …) and `internet`,
+  // from the parse's own token stream (no second lexing); both lists are in source order, merged
   out.sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
-  return out;
+  const extra: Tok[] = [];
+  let j = 0;
+  const consider = (start: number, end: number, kind: string) => {
+    while (j < out.length && out[j]!.span.start < start) j++;
+    if (j < out.length && out[j]!.span.start === start) return; // covered
+    const span = { start, end };
+    if (kind === 'keyword') extra.push({ span, type: 'keyword', mods: 0 });
+    else if (kind === 'bool') extra.push({ span, type: 'enumMember', mods: 0 });
+    else if (kind === 'identifier' && end - start === 8 && snap.text.startsWith('internet', start)) extra.push({ span, type: 'enumMember', mods: mod('defaultLibrary') });
+  };
+  const stream = tokenStream(snap.analysis.document);
+  if (stream) {
+    const d = stream.data;
+    for (let i = 0; i < d.length; i += 3) consider(d[i]!, d[i]! + d[i + 1]!, stream.kinds[d[i + 2]!]!);
+  } else {
+    for (const t of snap.memo('lex', () => lex(snap.text))) consider(t.span.start, t.span.end, t.kind);
+  }
+  if (!extra.length) return out;
+  const merged: Tok[] = [];
+  let a = 0;
+  let b = 0;
+  while (a < out.length || b < extra.length) {
+    const x = out[a];
+    const y = extra[b];
+    if (y === undefined || (x !== undefined && (x.span.start < y.span.start || (x.span.start === y.span.start && x.span.end >= y.span.end)))) {
+      merged.push(x!);
+      a++;
+    } else {
+      merged.push(y);
+      b++;
+    }
+  }
+  return merged;
 }
 
-export function semanticTokens(snap: Snapshot, range?: Range): SemanticTokens {
+const TYPE_INDEX = new Map<TokenType, number>(TOKEN_TYPES.map((t, i) => [t, i]));
+
+/**
+ * The LSP encoding of the tokens in [from, to): one pass in offset order
+ * with a line cursor (no per-token search).
+ */
+function encode(snap: Snapshot, from: number, to: number): number[] {
   const toks = collectTokens(snap);
-  const from = range ? snap.offsetAt(range.start) : 0;
-  const to = range ? snap.offsetAt(range.end) : snap.text.length;
+  const lines = snap.lines;
+  const lineCount = lines.lineCount;
   const data: number[] = [];
   let prevLine = 0;
   let prevChar = 0;
   let lastEnd = -1;
+  let line = 0;
+  let lineStart = 0;
+  let nextStart = lineCount > 1 ? lines.lineStart(1) : Infinity;
   for (const t of toks) {
-    if (t.span.end <= from || t.span.start >= to) continue;
-    if (t.span.start < lastEnd) continue; // overlapping (e.g. an occurrence inside a literal): first wins
-    const start = snap.lines.positionAt(t.span.start);
-    const end = snap.lines.positionAt(t.span.end);
-    if (end.line !== start.line) continue; // tokens never span lines in cnet; guard anyway
-    const typeIndex = TOKEN_TYPES.indexOf(t.type);
-    data.push(start.line - prevLine, start.line === prevLine ? start.character - prevChar : start.character, end.character - start.character, typeIndex, t.mods);
-    prevLine = start.line;
-    prevChar = start.character;
-    lastEnd = t.span.end;
+    const { start, end } = t.span;
+    if (end <= from || start >= to) continue;
+    if (start < lastEnd) continue; // overlapping (e.g. an occurrence inside a literal): first wins
+    while (start >= nextStart) {
+      line++;
+      lineStart = nextStart;
+      nextStart = line + 1 < lineCount ? lines.lineStart(line + 1) : Infinity;
+    }
+    if (end >= nextStart) continue; // tokens never span lines in cnet; guard anyway
+    const character = start - lineStart;
+    data.push(line - prevLine, line === prevLine ? character - prevChar : character, end - start, TYPE_INDEX.get(t.type)!, t.mods);
+    prevLine = line;
+    prevChar = character;
+    lastEnd = end;
   }
-  return { data };
+  return data;
+}
+
+/** Full tokens of a snapshot, computed once per document version; `resultId` names that version's result. */
+export function semanticTokensFull(snap: Snapshot): SemanticTokens & { resultId: string } {
+  return snap.memo('semanticTokens/full', () => ({ resultId: `${snap.version}.${++resultCounter}`, data: encode(snap, 0, snap.text.length) }));
+}
+let resultCounter = 0;
+
+export function semanticTokens(snap: Snapshot, range?: Range): SemanticTokens {
+  if (!range) return semanticTokensFull(snap);
+  return { data: encode(snap, snap.offsetAt(range.start), snap.offsetAt(range.end)) };
+}
+
+/**
+ * `semanticTokens/full/delta`: the edit from `previous` (the result the client
+ * holds) to this snapshot's tokens, as one splice of the integer array
+ * (common prefix and suffix kept). Whole tokens only: the splice starts and
+ * ends on a multiple of 5 so a token's relative line/character are never cut.
+ */
+export function semanticTokensDelta(snap: Snapshot, previous: SemanticTokens & { resultId: string }): SemanticTokensDelta & { resultId: string } {
+  const cur = semanticTokensFull(snap);
+  const a = previous.data;
+  const b = cur.data;
+  if (previous.resultId === cur.resultId) return { resultId: cur.resultId, edits: [] };
+  let p = 0;
+  const n = Math.min(a.length, b.length);
+  while (p < n && a[p] === b[p]) p++;
+  p -= p % 5;
+  let s = 0;
+  while (s < n - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  s -= s % 5;
+  if (p === a.length && p === b.length) return { resultId: cur.resultId, edits: [] };
+  return { resultId: cur.resultId, edits: [{ start: p, deleteCount: a.length - s - p, data: b.slice(p, b.length - s) }] };
 }

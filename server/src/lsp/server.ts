@@ -11,6 +11,8 @@ import {
   type CancellationToken,
   type Connection,
   type InitializeResult,
+  type SemanticTokens,
+  type SemanticTokensDelta,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from './store';
@@ -21,7 +23,7 @@ import { hover } from './hover';
 import { completion } from './completion';
 import { definition, documentHighlights, prepareRename, references, rename } from './navigation';
 import { documentSymbols, foldingRanges, selectionRanges } from './symbols';
-import { SEMANTIC_LEGEND, semanticTokens } from './semanticTokens';
+import { SEMANTIC_LEGEND, semanticTokens, semanticTokensDelta, semanticTokensFull } from './semanticTokens';
 import { formatDocument, formatRange } from './format';
 import { codeActions } from './codeActions';
 import { inlayHints } from './inlayHints';
@@ -63,6 +65,9 @@ export function startServer(connection: Connection): void {
     },
     () => settings.debounceMs,
   );
+
+  /** per document, the last full result sent (what a delta request's previousResultId names) */
+  const lastTokens = new Map<string, ReturnType<typeof semanticTokensFull>>();
 
   /** failures already logged (feature + message): a feature failing on every keystroke logs once, not a flood */
   const reported = new Set<string>();
@@ -110,7 +115,7 @@ export function startServer(connection: Connection): void {
         documentSymbolProvider: { label: 'cnet' },
         foldingRangeProvider: true,
         selectionRangeProvider: true,
-        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true, range: true },
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: { delta: true }, range: true },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor] },
@@ -158,6 +163,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     opening.delete(e.document.uri);
     store.close(e.document.uri);
+    lastTokens.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -173,7 +179,21 @@ export function startServer(connection: Connection): void {
   connection.onDocumentSymbol(guard('documentSymbol', [], (s) => documentSymbols(s)));
   connection.onFoldingRanges(guard('foldingRange', [], (s) => foldingRanges(s)));
   connection.onSelectionRanges(guard('selectionRange', [], (s, p) => selectionRanges(s, p.positions)));
-  connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (s) => semanticTokens(s)));
+  connection.languages.semanticTokens.on(
+    guard('semanticTokens', { data: [] } as SemanticTokens, (s) => {
+      const r = semanticTokensFull(s);
+      lastTokens.set(s.uri, r);
+      return r;
+    }),
+  );
+  connection.languages.semanticTokens.onDelta(
+    guard('semanticTokens/delta', { data: [] } as SemanticTokens | SemanticTokensDelta, (s, p) => {
+      const prev = lastTokens.get(s.uri);
+      const r = prev && prev.resultId === p.previousResultId ? semanticTokensDelta(s, prev) : semanticTokensFull(s);
+      lastTokens.set(s.uri, semanticTokensFull(s));
+      return r;
+    }),
+  );
   connection.languages.semanticTokens.onRange(guard('semanticTokens/range', { data: [] }, (s, p) => semanticTokens(s, p.range)));
   connection.onDocumentFormatting(guard('formatting', [], (s, p) => formatDocument(s, p.options)));
   connection.onDocumentRangeFormatting(guard('rangeFormatting', [], (s, p) => formatRange(s, p.range, p.options)));

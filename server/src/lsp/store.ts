@@ -28,6 +28,8 @@ export interface StoreEvents {
   /** a new snapshot is the current one for its document (publish diagnostics etc.) */
   built(snapshot: Snapshot, elapsedMs: number): void;
   error(message: string): void;
+  /** a debounced build of `version` ran one phase and is about to yield (for tests and tracing) */
+  phase?(uri: string, version: number, phase: number): void;
 }
 
 interface Job {
@@ -123,6 +125,7 @@ export class AnalysisStore {
     if (!doc || this.entries.get(uri) !== entry) return;
     if (entry.snapshot?.version === doc.version) return;
     const job = entry.job?.version === doc.version ? entry.job : this.begin(entry, doc);
+    let phase = 0;
     for (;;) {
       if (entry.job !== job) return; // finished by a request, or dropped
       if (this.documents.get(uri)?.version !== job.version) {
@@ -140,6 +143,7 @@ export class AnalysisStore {
         this.complete(uri, entry, job);
         return;
       }
+      this.events.phase?.(uri, job.version, ++phase);
       await yieldToEventLoop();
     }
   }

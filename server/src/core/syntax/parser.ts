@@ -30,6 +30,14 @@ export const MAX_BLOCK_DEPTH = 32;
 
 function flattenDeepBlocks(tokens: IToken[], errors: SyntaxError[]): IToken[] {
   let depth = 0;
+  let max = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.LCurly) {
+      if (++depth > max) max = depth;
+    } else if (t.tokenType === T.RCurly && depth > 0) depth--;
+  }
+  if (max <= MAX_BLOCK_DEPTH) return tokens;
+  depth = 0;
   let cut = -1; // index of the `{` that went too deep
   const out: IToken[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -53,27 +61,197 @@ function flattenDeepBlocks(tokens: IToken[], errors: SyntaxError[]): IToken[] {
   return out;
 }
 
-/** Parses a `.cnet` text. Never throws: errors are in `Document.errors`. */
+/**
+ * Parses a `.cnet` text. Never throws: errors are in `Document.errors`.
+ *
+ * The file is parsed one top-level region at a time (`splitRegions`): a
+ * region starts at a line whose first token is `topology`, `underlay`,
+ * `host` or `expect` outside any `{ … }`. Every body of the grammar stops
+ * at those words, so the parser is at the top level there whatever came
+ * before; a region that still ends half-way (an error at its end, where the
+ * whole file would have shown the next region's first word) is parsed again
+ * together with the next one. This is what lets the editor reparse only the
+ * regions an edit touched (`IncrementalParser`, incremental.ts) and get the
+ * same `Document` as `parse()`.
+ */
 export function parse(text: string): Document {
-  let decls: Decl[] = [];
-  let comments: Comment[] = [];
+  try {
+    const lexed = lexRegion(text, 0, text.length);
+    const regions = parseLexed(text, lexed, true);
+    return assemble(text, regions);
+  } catch (e) {
+    return { text, decls: [], comments: [], errors: [internalError(e, text)] };
+  }
+}
+
+/** The whole text through the parser in one go (no regions): the reference `parse()` is tested against. */
+export function parseWhole(text: string): Document {
+  try {
+    const lexed = lexRegion(text, 0, text.length);
+    const r = parseRegion(text, lexed.tokens, lexed.comments, lexed.errors, 0, text.length);
+    return { text, decls: r.decls, comments: r.comments, errors: tidy(r.errors, text.length) };
+  } catch (e) {
+    return { text, decls: [], comments: [], errors: [internalError(e, text)] };
+  }
+}
+
+function internalError(e: unknown, text: string): SyntaxError {
+  const msg = e instanceof Error ? e.message : String(e);
+  return { message: `internal parser error: ${msg}`, span: { start: 0, end: Math.min(1, text.length) } };
+}
+
+/** Tokens, comments and lexer errors of text[start, end), at absolute offsets. */
+export interface Lexed {
+  readonly tokens: IToken[];
+  readonly comments: IToken[];
+  readonly errors: { offset: number; length: number }[];
+}
+
+/** Lexes text[start, end) (a run of whole lines) with offsets into `text`. */
+export function lexRegion(text: string, start: number, end: number): Lexed {
+  const lexed = T.cnetLexer.tokenize(start === 0 && end === text.length ? text : text.slice(start, end));
+  const tokens = lexed.tokens;
+  const comments = lexed.groups['comments'] ?? [];
+  const errors = lexed.errors.map((e) => ({ offset: e.offset + start, length: e.length }));
+  if (start !== 0) {
+    for (const t of tokens) shiftToken(t, start);
+    for (const t of comments) shiftToken(t, start);
+  }
+  return { tokens, comments, errors };
+}
+
+function shiftToken(t: IToken, by: number): void {
+  t.startOffset += by;
+  if (t.endOffset !== undefined) t.endOffset += by;
+}
+
+/** One parsed top-level region: its share of the `Document`, at absolute offsets. */
+export interface Region {
+  /** offset of the region's first line in the text */
+  readonly start: number;
+  /** offset of the next region's first line (or the end of the text) */
+  readonly end: number;
+  readonly decls: Decl[];
+  readonly comments: Comment[];
+  readonly errors: SyntaxError[];
+  /** an error at the region's last token (the whole file would have shown the next region's first word there) */
+  readonly atEnd: boolean;
+  /** an error message names a line number (it must be recomputed when the region moves across lines) */
+  readonly lineDependent: boolean;
+  /** the region's tokens (comments included, newlines excluded): [start - region start, length, kind] triples */
+  readonly tokens: Int32Array;
+}
+
+/** a region that ends half-way is merged with the next one at most this many times, then with all the rest */
+const MAX_MERGES = 8;
+
+const regionWords = new Set<TokenType>([T.Topology, T.Underlay, T.Host, T.Expect]);
+
+/** Indices of the tokens that start a region (the first token always does). */
+export function regionStarts(tokens: readonly IToken[]): number[] {
+  const out = [0];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const type = t.tokenType;
+    if (type === T.LCurly) depth++;
+    else if (type === T.RCurly) {
+      if (depth > 0) depth--;
+    } else if (depth === 0 && i > 0 && regionWords.has(type) && tokens[i - 1]!.tokenType === T.Newline) out.push(i);
+  }
+  return out;
+}
+
+/** brace depth after `tokens` (as `flattenDeepBlocks` counts it), starting from 0 */
+export function braceDepth(tokens: readonly IToken[]): number {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.LCurly) depth++;
+    else if (t.tokenType === T.RCurly && depth > 0) depth--;
+  }
+  return depth;
+}
+
+function lineStartOf(text: string, t: IToken): number {
+  return lineStart(text, t.startOffset);
+}
+
+/**
+ * Parses lexed text[from, to) region by region. `last`: `to` is the end of
+ * the text (the final region may end in an error; others are merged forward).
+ */
+export function parseLexed(text: string, lexed: Lexed, last: boolean, from = 0, to = text.length): Region[] {
+  const { tokens } = lexed;
+  const starts = regionStarts(tokens);
+  const bounds: number[] = [from];
+  for (let k = 1; k < starts.length; k++) bounds.push(lineStartOf(text, tokens[starts[k]!]!));
+  bounds.push(to);
+  const out: Region[] = [];
+  let ci = 0;
+  let ei = 0;
+  const take = <X>(list: X[], i: number, end: number, at: (x: X) => number): [X[], number] => {
+    let j = i;
+    while (j < list.length && at(list[j]!) < end) j++;
+    return [list.slice(i, j), j];
+  };
+  let k = 0;
+  while (k < starts.length) {
+    // tokens of regions k .. m-1, merged while a region ends in an error
+    let m = k + 1;
+    let merges = 0;
+    for (;;) {
+      const t0 = starts[k]!;
+      const t1 = m < starts.length ? starts[m]! : tokens.length;
+      const end = bounds[m]!;
+      const [comments, ci2] = take(lexed.comments, ci, end, (c) => c.startOffset);
+      const [errors, ei2] = take(lexed.errors, ei, end, (e) => e.offset);
+      const r = parseRegion(text, tokens.slice(t0, t1), comments, errors, bounds[k]!, end);
+      const final = m >= starts.length;
+      if (r.atEnd && !final) {
+        // half-way at the region's end: parse it again with the next region (after MAX_MERGES tries, with all the rest)
+        if (++merges < MAX_MERGES) m++;
+        else if (last) m = starts.length;
+        else {
+          out.push(r); // the caller must extend the lexed run to the end of the text
+          return out;
+        }
+        continue;
+      }
+      if (r.atEnd && final && !last) {
+        // the caller must extend the lexed run
+        out.push(r);
+        return out;
+      }
+      out.push(r);
+      ci = ci2;
+      ei = ei2;
+      break;
+    }
+    k = m;
+  }
+  return out;
+}
+
+/** Parses one region's tokens. */
+export function parseRegion(text: string, tokens: IToken[], commentTokens: readonly IToken[], lexErrorsRaw: readonly { offset: number; length: number }[], start: number, end: number): Region {
   /** `origin`: where the parser was when it found the error (the span may point before it) */
   const errors: (SyntaxError & { origin?: number })[] = [];
+  const comments = commentTokens.map((t) => ({ text: t.image, span: tokenSpan(t) }));
+  const lexErrors: SyntaxError[] = [];
+  for (const e of lexErrorsRaw) {
+    const bad = text.slice(e.offset, e.offset + e.length);
+    const shown = bad.length > 20 ? bad.slice(0, 19) + '…' : bad;
+    lexErrors.push({
+      message: `unexpected character${bad.length > 1 ? 's' : ''} \`${shown}\``,
+      span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
+    });
+  }
+  let decls: Decl[] = [];
+  let atEnd = false;
+  const lineDep = { used: false };
+  const p = parser();
   try {
-    const lexed = T.cnetLexer.tokenize(text);
-    comments = (lexed.groups['comments'] ?? []).map((t) => ({ text: t.image, span: tokenSpan(t) }));
-    const lexErrors: SyntaxError[] = [];
-    for (const e of lexed.errors) {
-      const bad = text.slice(e.offset, e.offset + e.length);
-      const shown = bad.length > 20 ? bad.slice(0, 19) + '…' : bad;
-      lexErrors.push({
-        message: `unexpected character${bad.length > 1 ? 's' : ''} \`${shown}\``,
-        span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
-      });
-    }
-
-    const p = parser();
-    p.arm(flattenDeepBlocks(lexed.tokens, lexErrors));
+    p.arm(flattenDeepBlocks(tokens, lexErrors));
     const cst = p.document();
     const builder = new AstBuilder();
     decls = builder.document(cst);
@@ -82,33 +260,100 @@ export function parse(text: string): Document {
     for (const e of p.grammarErrors) errors.push({ message: e.message, span: tokenSpan(e.token) });
     let eofReported = false;
     for (const e of p.errors) {
-      const placed = placeParserError(e, lexed.tokens, text);
+      const placed = placeParserError(e, tokens, text, lineDep);
       if (placed.atEof) {
+        atEnd = true;
         if (eofReported) continue;
         eofReported = true;
       }
       errors.push({ ...placed.error, origin: isReal(e.token) ? e.token.startOffset : text.length });
     }
+  } finally {
     p.arm([]); // do not keep the last document's tokens alive
-    // A bad character is the cause of whatever else goes wrong later on its line.
-    const brokenLines = new Map<number, number>();
-    for (const e of lexErrors) {
-      const ls = lineStart(text, e.span.start);
-      if (!brokenLines.has(ls)) brokenLines.set(ls, e.span.start);
-    }
-    if (brokenLines.size) {
-      for (let i = errors.length - 1; i >= 0; i--) {
-        const at = errors[i]!.origin ?? errors[i]!.span.start;
-        const first = brokenLines.get(lineStart(text, at));
-        if (first !== undefined && first < at) errors.splice(i, 1);
-      }
-    }
-    errors.push(...lexErrors);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    errors.push({ message: `internal parser error: ${msg}`, span: { start: 0, end: Math.min(1, text.length) } });
   }
-  return { text, decls, comments, errors: tidy(errors, text.length) };
+  // A bad character is the cause of whatever else goes wrong later on its line.
+  const brokenLines = new Map<number, number>();
+  for (const e of lexErrors) {
+    const ls = lineStart(text, e.span.start);
+    if (!brokenLines.has(ls)) brokenLines.set(ls, e.span.start);
+  }
+  if (brokenLines.size) {
+    for (let i = errors.length - 1; i >= 0; i--) {
+      const at = errors[i]!.origin ?? errors[i]!.span.start;
+      const first = brokenLines.get(lineStart(text, at));
+      if (first !== undefined && first < at) errors.splice(i, 1);
+    }
+  }
+  errors.push(...lexErrors);
+  return { start, end, decls, comments, errors: errors.map((e) => ({ message: e.message, span: e.span })), atEnd, lineDependent: lineDep.used, tokens: compactTokens(tokens, commentTokens, start) };
+}
+
+const KINDS: readonly TokenKind[] = ['keyword', 'identifier', 'address', 'prefix', 'integer', 'string', 'comment', 'operator', 'punctuation', 'bool'];
+const KIND_INDEX = new Map<TokenKind, number>(KINDS.map((k, i) => [k, i]));
+
+function compactTokens(tokens: readonly IToken[], comments: readonly IToken[], base: number): Int32Array {
+  const out = new Int32Array((tokens.length + comments.length) * 3);
+  let n = 0;
+  let ci = 0;
+  const put = (t: IToken) => {
+    const kind = kindOf(t.tokenType, t.image);
+    if (kind === undefined) return;
+    out[n++] = t.startOffset - base;
+    out[n++] = t.image.length;
+    out[n++] = KIND_INDEX.get(kind)!;
+  };
+  for (const t of tokens) {
+    while (ci < comments.length && comments[ci]!.startOffset < t.startOffset) put(comments[ci++]!);
+    put(t);
+  }
+  while (ci < comments.length) put(comments[ci++]!);
+  return out.slice(0, n);
+}
+
+/** The `Document` of a text from its regions, in order. */
+export function assemble(text: string, regions: readonly Region[]): Document {
+  const decls: Decl[] = [];
+  const comments: Comment[] = [];
+  const errors: SyntaxError[] = [];
+  for (const r of regions) {
+    for (const d of r.decls) decls.push(d);
+    for (const c of r.comments) comments.push(c);
+    for (const e of r.errors) errors.push(e);
+  }
+  const doc: Document = { text, decls, comments, errors: tidy(errors, text.length) };
+  streams.set(doc, regions);
+  return doc;
+}
+
+const streams = new WeakMap<Document, readonly Region[]>();
+
+/** A document's tokens, as `parse()` lexed them. */
+export interface TokenStream {
+  /** [start, length, kind index into `kinds`] triples, in source order (comments included, newlines excluded) */
+  readonly data: Int32Array;
+  readonly kinds: readonly TokenKind[];
+}
+
+/**
+ * The tokens `parse()` (or the incremental parser) lexed for `doc`, without
+ * lexing again; undefined for a document that did not come from them.
+ */
+export function tokenStream(doc: Document): TokenStream | undefined {
+  const regions = streams.get(doc);
+  if (!regions) return undefined;
+  let total = 0;
+  for (const r of regions) total += r.tokens.length;
+  const data = new Int32Array(total);
+  let n = 0;
+  for (const r of regions) {
+    const t = r.tokens;
+    for (let i = 0; i < t.length; i += 3) {
+      data[n++] = t[i]! + r.start;
+      data[n++] = t[i + 1]!;
+      data[n++] = t[i + 2]!;
+    }
+  }
+  return { data, kinds: KINDS };
 }
 
 /** Sorted by position; one error per start offset; spans clamped into the text. */
@@ -133,7 +378,7 @@ interface Placed {
   readonly atEof: boolean;
 }
 
-function placeParserError(e: IRecognitionException, tokens: IToken[], text: string): Placed {
+function placeParserError(e: IRecognitionException, tokens: IToken[], text: string, lineDep: { used: boolean }): Placed {
   const t = e.token;
   const atEof = !t || t.tokenType === EOF || !isReal(t);
   let message = e.message;
@@ -144,6 +389,7 @@ function placeParserError(e: IRecognitionException, tokens: IToken[], text: stri
       return { atEof, error: { message: `${blockOf(tokens, open)} is never closed: expected \`}\` before the end of the file`, span: tokenSpan(open) } };
     }
     if (!atEof) {
+      if (open) lineDep.used = true;
       const where = open ? ` (${blockOf(tokens, open)} opened on line ${lineOf(text, open.startOffset)})` : '';
       return { atEof, error: { message: `expected \`}\` before ${show(t)} to close ${open ? 'the block' : 'a block'}${where}`, span: tokenSpan(t) } };
     }
