@@ -183,6 +183,7 @@ function encode(snap: Snapshot, from: number, to: number): number[] {
   const toks = collectTokens(snap);
   const lines = snap.lines;
   const lineCount = lines.lineCount;
+  // pushed, not preallocated: a packed array serialises to JSON ten times faster than a holey one
   const data: number[] = [];
   let prevLine = 0;
   let prevChar = 0;
@@ -190,8 +191,10 @@ function encode(snap: Snapshot, from: number, to: number): number[] {
   let line = 0;
   let lineStart = 0;
   let nextStart = lineCount > 1 ? lines.lineStart(1) : Infinity;
-  for (const t of toks) {
-    const { start, end } = t.span;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    const start = t.span.start;
+    const end = t.span.end;
     if (end <= from || start >= to) continue;
     if (start < lastEnd) continue; // overlapping (e.g. an occurrence inside a literal): first wins
     while (start >= nextStart) {
