@@ -4,8 +4,8 @@
  * edit has superseded. The phases, their order, their `internal-error`
  * wording and the final sort are those of `analyze()`; the only difference
  * is the parse, which is incremental (`IncrementalParser`) and gives the same
- * `Document` as `parse()`. test/lsp/perf-analysis.test.ts checks that the
- * result equals `analyze()`'s on every example and fixture.
+ * `Document` as `parse()`. test/lsp/perf-store.test.ts checks that the
+ * result equals `analyze()`'s (document and diagnostics).
  */
 import type { Analysis } from '../core/index';
 import { buildModel } from '../core/model/build';
