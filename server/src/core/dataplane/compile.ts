@@ -125,23 +125,63 @@ export function compile(topology: { hosts: readonly Host[]; containers: readonly
   const hostAddress = new Map<Ip, HostAddress>();
   for (const h of allHosts) for (const a of h.addresses) if (!hostAddress.has(a.ip)) hostAddress.set(a.ip, a);
 
-  // flannel: which hosts hold a lease of which overlay
-  const leasesOf = new Map<Overlay, { host: Host; bridge: Bridge }[]>();
+  // flannel: which hosts hold a lease of which overlay (a host's first lease counts)
+  const leasesOf = new Map<Overlay, Leases>();
   for (const h of allHosts)
     for (const b of h.bridges) {
       const o = b.overlay;
       if (!o || o.driver !== 'flannel' || !b.subnet) continue;
       let l = leasesOf.get(o);
-      if (!l) leasesOf.set(o, (l = []));
-      if (!l.some((x) => x.host === h)) l.push({ host: h, bridge: b });
+      if (!l) leasesOf.set(o, (l = { list: [], byHost: new Map(), byLength: new Map() }));
+      if (l.byHost.has(h)) continue;
+      const lease = { host: h, bridge: b, index: l.list.length };
+      l.list.push(lease);
+      l.byHost.set(h, lease);
+      let m = l.byLength.get(b.subnet.length);
+      if (!m) l.byLength.set(b.subnet.length, (m = new Map()));
+      const same = m.get(b.subnet.base);
+      if (same) same.push(lease);
+      else m.set(b.subnet.base, [lease]);
     }
+  for (const l of leasesOf.values()) l.lengths = [...l.byLength.keys()].sort((a, b) => b - a);
 
   const hosts = new Map<Host, HostPlane>();
   for (const h of allHosts) hosts.set(h, compileHost(h, leasesOf));
   return { hosts, bySegment, hostAddress };
 }
 
-function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridge: Bridge }[]>): HostPlane {
+interface Lease {
+  readonly host: Host;
+  readonly bridge: Bridge;
+  /** position in the overlay's lease list: the order flannel's routes are written in */
+  readonly index: number;
+}
+
+/** One flannel overlay's leases, indexed for longest-prefix lookups. */
+interface Leases {
+  readonly list: Lease[];
+  readonly byHost: Map<Host, Lease>;
+  /** prefix length → lease base → leases (several only when leases collide: diagnosed) */
+  readonly byLength: Map<number, Map<Ip, Lease[]>>;
+  /** the prefix lengths of `byLength`, longest first */
+  lengths?: number[];
+}
+
+/**
+ * A host's routes to the other hosts' leases of one flannel overlay, kept as
+ * the shared lease index rather than one route per lease: a cluster of H
+ * flannel hosts would otherwise hold H² routes. Materialized per lease when
+ * a lookup needs one (and all of them when `routes` is read, e.g. by the
+ * emulator) — the same `Route` objects either way.
+ */
+interface PeerRoutes {
+  readonly leases: Leases;
+  /** where in the host's route list these routes stand (the index of the first) */
+  readonly at: number;
+  readonly route: (lease: Lease) => Route;
+}
+
+function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, Leases>): HostPlane {
   const interfaces: Iface[] = [{ name: 'lo', kind: 'lo', ip: 0x7f000001, subnet: { base: 0x7f000000, length: 8 } }];
   const local = new Map<Ip, Iface>();
   const routes: Route[] = [];
@@ -174,8 +214,9 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
   const flannel: FlannelState[] = [];
   let vx = 0;
   let udp = 0;
+  const peers: PeerRoutes[] = [];
   for (const [o, leases] of leasesOf) {
-    const mine = leases.find((l) => l.host === h);
+    const mine = leases.byHost.get(h);
     if (!mine || !mine.bridge.subnet) continue;
     const backend = flannelBackend(o);
     let dev: string | undefined;
@@ -193,12 +234,15 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
       routes.push({ dst: o.subnet, dev, kind: 'flannel', overlay: o, text: `${formatCidr(o.subnet)} dev ${dev}`, span: o.nameSpan });
       continue;
     }
-    for (const other of leases) {
-      if (other.host === h || !other.bridge.subnet) continue;
-      const lease = other.bridge.subnet;
+    if (!(backend === 'vxlan' && dev) && backend !== 'host-gw') continue;
+    const made = new Map<Lease, Route>();
+    const peerRoute = (other: Lease): Route => {
+      let r = made.get(other);
+      if (r) return r;
+      const lease = other.bridge.subnet!;
       if (backend === 'vxlan' && dev) {
-        routes.push({ dst: lease, dev, kind: 'flannel', via: lease.base, overlay: o, owner: other.host, text: `${formatCidr(lease)} via ${formatIp(lease.base)} dev ${dev} onlink`, span: other.bridge.nameSpan });
-      } else if (backend === 'host-gw') {
+        r = { dst: lease, dev, kind: 'flannel', via: lease.base, overlay: o, owner: other.host, text: `${formatCidr(lease)} via ${formatIp(lease.base)} dev ${dev} onlink`, span: other.bridge.nameSpan };
+      } else {
         // the next hop must be on an underlay both hosts are on
         let via: HostAddress | undefined;
         let myIface: Iface | undefined;
@@ -212,7 +256,7 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
           }
         }
         const viaIp = via?.ip ?? other.host.addresses[0]?.ip;
-        routes.push({
+        r = {
           dst: lease,
           dev: myIface?.name ?? '',
           kind: 'host-gw',
@@ -222,9 +266,12 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
           underlay: via?.underlay,
           text: myIface && viaIp !== undefined ? `${formatCidr(lease)} via ${formatIp(viaIp)} dev ${myIface.name}` : `${formatCidr(lease)} via ${viaIp !== undefined ? formatIp(viaIp) : '?'} (not on any underlay of ${h.name})`,
           span: other.bridge.nameSpan,
-        });
+        };
       }
-    }
+      made.set(other, r);
+      return r;
+    };
+    peers.push({ leases, at: routes.length, route: peerRoute });
   }
 
   // the default route: a `public` underlay when the host has one (replies to
@@ -408,12 +455,17 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
   const ifaceByName = new Map<string, Iface>();
   for (const i of interfaces) if (!ifaceByName.has(i.name)) ifaceByName.set(i.name, i);
 
+  let all: Route[] | undefined;
   return {
     host: h,
     interfaces,
     ifaceByName,
     local,
-    routes,
+    get routes(): readonly Route[] {
+      return (all ??= allRoutes(h, routes, peers));
+    },
+    lookupRoute: (dst: Ip) => lookup(h, routes, peers, dst),
+    defaultRoute: routes.find((r) => r.kind === 'default'),
     filter: { FORWARD: forward, [ISOLATION_1]: iso1, [ISOLATION_2]: iso2, DOCKER: docker, 'DOCKER-USER': [mk('filter', 'DOCKER-USER', {}, 'RETURN', 'user')] },
     dockerFilterByDst,
     nat: { PREROUTING: prerouting, OUTPUT: output, POSTROUTING: postrouting, DOCKER: natDocker },
@@ -426,10 +478,55 @@ function compileHost(h: Host, leasesOf: ReadonlyMap<Overlay, { host: Host; bridg
   };
 }
 
-/** Longest-prefix match over a host's routes. */
+/** Longest-prefix match over a host's routes (the first written wins a tie, as before the index). */
 export function lookupRoute(plane: HostPlane, dst: Ip): Route | undefined {
+  return plane.lookupRoute(dst);
+}
+
+/** Every route in the order the host writes them: its own, each overlay's peer leases at their place. */
+function allRoutes(h: Host, own: readonly Route[], peers: readonly PeerRoutes[]): Route[] {
+  const out: Route[] = [];
+  let i = 0;
+  for (const p of peers) {
+    while (i < p.at) out.push(own[i++]!);
+    for (const l of p.leases.list) if (l.host !== h && l.bridge.subnet) out.push(p.route(l));
+  }
+  while (i < own.length) out.push(own[i++]!);
+  return out;
+}
+
+function lookup(h: Host, own: readonly Route[], peers: readonly PeerRoutes[], dst: Ip): Route | undefined {
+  // A candidate's place in `allRoutes` order is (at, sub): own route i is
+  // (i, ∞) — after the peers written at i; peer block b's lease k is
+  // (at_b, b·2²⁴ + k). The longest prefix wins, then the earliest place.
   let best: Route | undefined;
-  for (const r of plane.routes) if (cidrContains(r.dst, dst) && (!best || r.dst.length > best.dst.length)) best = r;
+  let bestAt = 0;
+  let bestSub = 0;
+  const better = (len: number, at: number, sub: number): boolean =>
+    !best || len > best.dst.length || (len === best.dst.length && (at < bestAt || (at === bestAt && sub < bestSub)));
+  for (let i = 0; i < own.length; i++) {
+    const r = own[i]!;
+    if (cidrContains(r.dst, dst) && better(r.dst.length, i, Infinity)) {
+      best = r;
+      bestAt = i;
+      bestSub = Infinity;
+    }
+  }
+  peers.forEach((p, b) => {
+    for (const len of p.leases.lengths ?? []) {
+      if (best && len < best.dst.length) return;
+      const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+      const l = p.leases.byLength.get(len)?.get((dst & mask) >>> 0)?.find((x) => x.host !== h);
+      if (!l) continue;
+      const sub = b * 2 ** 24 + l.index;
+      if (better(len, p.at, sub)) {
+        best = p.route(l);
+        bestAt = p.at;
+        bestSub = sub;
+      }
+      return;
+    }
+  });
   return best;
 }
 

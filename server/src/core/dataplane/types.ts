@@ -135,7 +135,11 @@ export interface HostPlane {
   readonly ifaceByName: ReadonlyMap<string, Iface>;
   /** every address the host owns (underlay, gateways, flannel devices), 127.0.0.1 excluded */
   readonly local: ReadonlyMap<Ip, Iface>;
+  /** every route, in the order the host writes them (flannel peer routes materialized on first read) */
   readonly routes: readonly Route[];
+  /** longest-prefix match, without materializing every flannel peer route */
+  readonly lookupRoute: (dst: Ip) => Route | undefined;
+  readonly defaultRoute?: Route;
   /** filter table: FORWARD, DOCKER-ISOLATION-STAGE-1/2, DOCKER (DOCKER is also indexed) */
   readonly filter: Chains;
   /** filter DOCKER chain by destination address (each rule there has `-d ip/32`) */

@@ -270,7 +270,7 @@ export class Walk {
 
   /** Route lookup; the internet's address only ever matches a default route. */
   private route(plane: HostPlane, dst: Ip): Route | undefined {
-    if (dst === INTERNET_IP && this.target.stack.kind === 'internet') return plane.routes.find((r) => r.kind === 'default');
+    if (dst === INTERNET_IP && this.target.stack.kind === 'internet') return plane.defaultRoute;
     return lookupRoute(plane, dst);
   }
 
