@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     const page = await harness.open({ width: 1200, height: 800 });
     const t0 = Date.now();
     await send(page, { type: 'graph', uri: DEFAULT_URI, fileName: 'cluster.cnet', version: 1, graph: graph as never, stale: false, settings: { matrixLimit: 400 } });
+    // the harness's transport (CDP, then postMessage's structured clone): a floor no page change moves
+    out['sendMs'] = Date.now() - t0;
     await page.waitForFunction(() => Number(document.body.dataset.rendered ?? '0') > 0, undefined, { timeout: 600_000, polling: 10 });
     out['firstRenderMs'] = Date.now() - t0;
     await page.waitForFunction(() => !document.body.dataset.busy, undefined, { timeout: 600_000, polling: 20 });

@@ -13,6 +13,7 @@ import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 // @ts-expect-error -- an import attribute esbuild understands: the file's text, not its module
 import elkWorkerSource from 'elkjs/lib/elk-worker.min.js' with { type: 'text' };
 import type { PreviewEdge, PreviewGraph, PreviewNode } from '../../server/src/core/view/graph';
+import { COLLAPSED } from './collapse';
 
 export interface Box {
   x: number;
@@ -87,7 +88,7 @@ export function textMeasurer(fontFamily: string, monoFamily: string): Measure {
 
 /** Size of a leaf node: its label and detail lines. */
 export function leafSize(n: PreviewNode, measure: Measure): { w: number; h: number } {
-  let w = measure(n.label, FONT_SIZE) + 4;
+  let w = measure(isCollapsedHost(n) ? `▸ ${n.label}` : n.label, FONT_SIZE) + 4;
   for (const d of n.details) w = Math.max(w, measure(d, DETAIL_SIZE, true));
   return { w: Math.ceil(Math.max(60, w + 2 * PAD_X)), h: Math.ceil(2 * PAD_Y + LINE_H * (1 + n.details.length)) };
 }
@@ -128,6 +129,17 @@ interface Plan {
   readonly captions: Map<string, string>;
   /** edge id → its outer leg (clustered mode): the outside end and the host port of each inside end */
   readonly crossing: Map<string, { readonly outer?: string; readonly ports: readonly { port: string; host: string }[]; readonly inner?: string }>;
+  /**
+   * ends on a collapsed host (a leaf, no ports of ELK's): port id → its slot
+   * on the host's top side, spread evenly (`slots`: how many the host has)
+   */
+  readonly slot: Map<string, number>;
+  readonly slots: Map<string, number>;
+}
+
+/** a host drawn as one group node (collapsed): laid out and drawn as a leaf */
+export function isCollapsedHost(n: PreviewNode | undefined): boolean {
+  return n?.kind === 'host' && n.flags.includes(COLLAPSED);
 }
 
 export function toElk(graph: PreviewGraph, measure: Measure): { root: ElkNode; plan: Plan } {
@@ -136,7 +148,7 @@ export function toElk(graph: PreviewGraph, measure: Measure): { root: ElkNode; p
   for (const n of graph.nodes) nodeOf.set(n.id, n);
   const hosts = graph.nodes.filter((n) => n.kind === 'host');
   const clustered = hosts.length > CLUSTER_MIN_HOSTS;
-  const plan: Plan = { clustered, grouped: new Map(), captions: new Map(), crossing: new Map() };
+  const plan: Plan = { clustered, grouped: new Map(), captions: new Map(), crossing: new Map(), slot: new Map(), slots: new Map() };
   const labelOptions = {
     'elk.edgeLabels.placement': 'CENTER',
     'elk.edgeLabels.inline': 'false',
@@ -204,7 +216,8 @@ export function toElk(graph: PreviewGraph, measure: Measure): { root: ElkNode; p
     }
   }
 
-  const compound = new Set(hosts.map((n) => n.id));
+  const compound = new Set(hosts.filter((n) => !isCollapsedHost(n)).map((n) => n.id));
+  const hostIds = new Set(hosts.map((n) => n.id));
   for (const n of graph.nodes) {
     let e: ElkNode;
     if (compound.has(n.id)) {
@@ -264,7 +277,7 @@ export function toElk(graph: PreviewGraph, measure: Measure): { root: ElkNode; p
     const parent = n.parent !== undefined ? byId.get(n.parent) : undefined;
     const e = byId.get(n.id)!;
     if (parent) parent.children!.push(e);
-    else if (cluster && compound.has(n.id)) cluster.children!.push(e);
+    else if (cluster && hostIds.has(n.id)) cluster.children!.push(e);
     else root.children!.push(e);
   }
   if (cluster) root.children!.push(cluster);
@@ -291,7 +304,17 @@ export function toElk(graph: PreviewGraph, measure: Measure): { root: ElkNode; p
         const ports: { port: string; host: string }[] = [];
         let inner: string | undefined;
         for (const [end, host] of [[top, ht], [bottom, hb]] as const) {
-          if (host === undefined || end === host) continue;
+          if (host === undefined) continue;
+          if (end === host) {
+            if (compound.has(host)) continue;
+            // a collapsed host: the edge ends on its top side, at a slot of its own
+            const port = `__slot:${ed.id}:${end}`;
+            const i = plan.slots.get(host) ?? 0;
+            plan.slot.set(port, i);
+            plan.slots.set(host, i + 1);
+            ports.push({ port, host });
+            continue;
+          }
           const port = `__port:${ed.id}:${end}`;
           byId.get(host)!.ports!.push({ id: port, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'NORTH' } });
           const innerEdge = withLabel({ id: `__in:${ed.id}:${end}`, sources: [port], targets: [end] }, inner === undefined ? ed.label : undefined);
@@ -339,6 +362,11 @@ function getElk(): InstanceType<typeof ELK> | undefined {
     workerFailed = e instanceof Error ? e.message : String(e);
   }
   return elk;
+}
+
+/** Starts the layout worker now (it parses ELK meanwhile), so the first graph does not wait for it. */
+export function warmLayout(): void {
+  getElk();
 }
 
 /** Lays `graph` out; never rejects (ELK trouble falls back to the grid). */
@@ -444,8 +472,9 @@ function fromElk(root: ElkNode, plan: Plan, graph: PreviewGraph): Omit<Layout, '
     if (crossing && cluster) {
       const legs: Point[][] = [];
       for (const { port, host } of crossing.ports) {
-        const p = ports.get(port);
         const hb = boxes.get(host);
+        const slot = plan.slot.get(port);
+        const p = slot !== undefined && hb ? { x: hb.x + (hb.w * (slot + 1)) / ((plan.slots.get(host) ?? 1) + 1), y: hb.y } : ports.get(port);
         if (!p || !hb) continue;
         // from the channel above the grid, down the gap left of the host, along the gap above it, into the port
         const channelY = cluster.y - CLUSTER_GAP / 4;
@@ -521,7 +550,7 @@ export function placeLabels(graph: PreviewGraph, layout: Omit<Layout, 'engine' |
   for (const n of graph.nodes) {
     const b = layout.boxes.get(n.id);
     if (!b) continue;
-    if (n.kind === 'host') {
+    if (n.kind === 'host' && !isCollapsedHost(n)) {
       hosts.push({ id: n.id, box: b });
       block({ x: b.x, y: b.y, w: Math.min(b.w, measure(n.label, 13) + 24), h: hostHeader(n) }); // the host's own header
     } else block({ x: b.x - 2, y: b.y - 2, w: b.w + 4, h: b.h + 4 });

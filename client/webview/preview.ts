@@ -3,16 +3,17 @@
  * routes, matrices) and reports what the user does (reveal, route and matrix
  * requests, exports). It holds no analysis of its own.
  */
-import type { PreviewGraph, PreviewNode } from '../../server/src/core/view/graph';
+import type { PreviewEdge, PreviewGraph, PreviewNode } from '../../server/src/core/view/graph';
 import type { Matrix } from '../../server/src/core/reach/api';
 import type { FromWebview, PreviewSettings, PreviewState, RouteQuery, ToWebview } from '../../server/src/protocol/preview';
 import type { LspRange, RouteResult } from '../../server/src/protocol/requests';
-import { DETAIL_SIZE, FONT_SIZE, LABEL_SIZE, gridLayout, layoutGraph, layoutKey, placeLabels, textMeasurer, type Box, type Layout } from './layout';
-import { draw, el, text, type Drawing } from './render';
+import { DETAIL_SIZE, FONT_SIZE, LABEL_SIZE, gridLayout, layoutGraph, layoutKey, placeLabels, textMeasurer, warmLayout, type Box, type Layout } from './layout';
+import { draw, el, pathOf, text, type Drawing } from './render';
 import { GraphIndex, NOTABLE_ACTIONS } from './route';
 import { matrixSvg, renderMatrix } from './matrix';
 import { exportSvg, serialise, svgToPng } from './export';
 import { icon, type IconName } from './icons';
+import { GROUP_ABOVE, groupGraph, type GroupedView } from './collapse';
 
 /** above this many nodes the instant grid layout is drawn first, ELK's when ready */
 const PROGRESSIVE_NODES = 1500;
@@ -96,6 +97,14 @@ const status = h('div', { class: 'statusbar', id: 'status' }, app);
 // state of the page
 
 let graph: PreviewGraph | undefined;
+/** what is drawn: `graph` with (above GROUP_ABOVE containers) the hosts not in `expanded` collapsed */
+let view: GroupedView | undefined;
+let viewNodes = new Map<string, PreviewNode>();
+let viewEdges = new Map<string, PreviewEdge>();
+let fullNodes = new Map<string, PreviewNode>();
+/** hosts the user expanded (grouped mode), kept across edits of the same document */
+let expanded = new Set<string>();
+let lastMsg: Extract<ToWebview, { type: 'graph' }> | undefined;
 let index: GraphIndex | undefined;
 let layout: Layout | undefined;
 let layoutKeyCurrent = '';
@@ -128,6 +137,7 @@ function setStatus(msg: string): void {
 
 async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<void> {
   const gen = ++generation;
+  const t0 = performance.now();
   // the document before this one: the last drawn, or (first graph after a reload) the one the saved state is about
   const previous = currentUri ?? state.uri;
   const firstGraph = currentUri === undefined;
@@ -136,29 +146,18 @@ async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<vo
   currentUri = msg.uri;
   settings = msg.settings;
   graph = msg.graph;
+  lastMsg = msg;
+  fullNodes = new Map(msg.graph.nodes.map((n) => [n.id, n] as const));
   index = new GraphIndex(msg.graph);
   saveState({ uri: msg.uri });
   placeholder.hidden = true;
   showBanner(msg);
+  setView_(groupGraph(msg.graph, msg.graph.containerCount > GROUP_ABOVE, expanded));
+  // what the page spends before the layout (indexes, grouping): a figure for the bench
+  document.body.dataset.prepMs = String(Math.round(performance.now() - t0));
 
-  const key = layoutKey(msg.graph);
-  let warning: string | undefined;
-  if (!layout || key !== layoutKeyCurrent) {
-    document.body.dataset.busy = 'layout';
-    if (msg.graph.nodes.length > PROGRESSIVE_NODES) {
-      // big topology: draw the instant grid now, swap in ELK's layout when the worker is done
-      const t0 = performance.now();
-      const quick = { ...placeLabels(msg.graph, gridLayout(msg.graph, measure), measure), engine: 'grid' as const, ms: performance.now() - t0 };
-      render(msg, quick, uriChanged, gen, `laying out ${msg.graph.nodes.length} nodes in the background…`);
-    } else setStatus(`laying out ${msg.graph.nodes.length} nodes…`);
-    const l = await layoutGraph(msg.graph, measure);
-    if (gen !== generation) return; // a newer graph arrived meanwhile
-    layout = l;
-    layoutKeyCurrent = key;
-    warning = l.warning;
-  }
-  render(msg, layout, uriChanged, gen, warning);
-  delete document.body.dataset.busy;
+  const warning = await relayout(msg, gen, uriChanged);
+  if (warning === false) return; // a newer graph arrived meanwhile
   if (warning) post({ type: 'error', message: warning });
 
   if (lastRoute?.uri === msg.uri) {
@@ -168,6 +167,59 @@ async function showGraph(msg: Extract<ToWebview, { type: 'graph' }>): Promise<vo
     requestRoute(state.route, false);
   }
   if (state.view === 'matrix') requestMatrix();
+}
+
+function setView_(v: GroupedView): void {
+  view = v;
+  viewNodes = new Map(v.graph.nodes.map((n) => [n.id, n] as const));
+  viewEdges = new Map(v.graph.edges.map((e) => [e.id, e] as const));
+}
+
+/**
+ * Lays out what `view` draws (unless its layout is the current one) and
+ * draws it. Returns the layout's warning, or false when a newer graph (or
+ * toggle) took over meanwhile.
+ */
+async function relayout(msg: Extract<ToWebview, { type: 'graph' }>, gen: number, refit: boolean): Promise<string | undefined | false> {
+  const shown = view!.graph;
+  const key = layoutKey(shown);
+  let warning: string | undefined;
+  if (!layout || key !== layoutKeyCurrent) {
+    document.body.dataset.busy = 'layout';
+    if (shown.nodes.length > PROGRESSIVE_NODES) {
+      // big drawing: the instant grid now, ELK's layout when the worker is done
+      const t0 = performance.now();
+      const quick = { ...placeLabels(shown, gridLayout(shown, measure), measure), engine: 'grid' as const, ms: performance.now() - t0 };
+      render(msg, quick, refit, gen, `laying out ${shown.nodes.length} nodes in the background…`);
+    } else setStatus(`laying out ${shown.nodes.length} nodes…`);
+    const l = await layoutGraph(shown, measure);
+    if (gen !== generation) return false;
+    layout = l;
+    layoutKeyCurrent = key;
+    warning = l.warning;
+  }
+  render(msg, layout, refit, gen, warning);
+  delete document.body.dataset.busy;
+  return warning;
+}
+
+/** Expands a collapsed host or collapses an expanded one (grouped mode), keeping the zoom; the host stays in view and focused. */
+async function toggleGroup(hostId: string): Promise<void> {
+  if (!view?.grouped || !graph || !lastMsg) return;
+  const msg = lastMsg;
+  const gen = ++generation;
+  if (expanded.has(hostId)) expanded.delete(hostId);
+  else expanded.add(hostId);
+  setView_(groupGraph(graph, true, expanded));
+  const warning = await relayout(msg, gen, false);
+  if (warning === false) return;
+  if (warning) post({ type: 'error', message: warning });
+  const node = drawing?.nodes.get(hostId);
+  if (node) {
+    markSelected(hostId);
+    revealBox(layout?.boxes.get(hostId));
+    node.focus({ preventScroll: true });
+  }
 }
 
 /**
@@ -183,6 +235,7 @@ function forgetDocument(keepRoute = false): void {
   }
   selected = undefined;
   pickFrom = undefined;
+  expanded = new Set();
   matrixShown = undefined;
   matrixPane.replaceChildren();
   delete document.body.dataset.matrix;
@@ -192,7 +245,8 @@ function forgetDocument(keepRoute = false): void {
 function render(msg: Extract<ToWebview, { type: 'graph' }>, l: Layout, refit: boolean, gen: number, note?: string): void {
   layout = l;
   const t0 = performance.now();
-  drawing = draw(msg.graph, l);
+  const shown = view?.graph ?? msg.graph;
+  drawing = draw(shown, l, view?.grouped ?? false);
   viewport.replaceChildren(drawing.root);
   wireNodes(drawing);
   if (refit && !state.transform) autoFrame();
@@ -201,10 +255,12 @@ function render(msg: Extract<ToWebview, { type: 'graph' }>, l: Layout, refit: bo
   else selected = undefined;
   if (lastRoute) paintRoute();
   const title = msg.graph.title ? `${msg.graph.title} — ` : '';
+  const groups = view?.grouped ? ` · ${view.collapsed.size} of ${view.collapsed.size + expanded.size} hosts collapsed (click a host to expand or collapse it)` : '';
   setStatus(
     note ??
-      `${title}${msg.fileName}: ${msg.graph.containerCount} containers, ${msg.graph.nodes.length} nodes, ${msg.graph.edges.length} edges · layout ${l.engine} ${Math.round(l.ms)} ms`,
+      `${title}${msg.fileName}: ${msg.graph.containerCount} containers, ${msg.graph.nodes.length} nodes, ${msg.graph.edges.length} edges${groups} · layout ${l.engine} ${Math.round(l.ms)} ms`,
   );
+  document.body.dataset.collapsed = String(view?.collapsed.size ?? 0);
   document.body.dataset.layoutMs = String(Math.round(l.ms));
   document.body.dataset.drawMs = String(Math.round(performance.now() - t0));
   document.body.dataset.layoutEngine = l.engine;
@@ -228,7 +284,7 @@ function wireNodes(d: Drawing): void {
     ev.stopPropagation();
     const id = g.getAttribute('data-id')!;
     if (g.classList.contains('edge')) {
-      const e = graph?.edges.find((x) => x.id === id);
+      const e = viewEdges.get(id);
       if (e?.range) post({ type: 'reveal', range: e.range });
       return;
     }
@@ -250,7 +306,7 @@ function wireNodes(d: Drawing): void {
 }
 
 function nodeById(id: string): PreviewNode | undefined {
-  return graph?.nodes.find((n) => n.id === id);
+  return viewNodes.get(id) ?? fullNodes.get(id);
 }
 
 function activateNode(id: string): void {
@@ -276,6 +332,8 @@ function activateNode(id: string): void {
   }
   markSelected(id);
   if (n.range) post({ type: 'reveal', range: n.range });
+  // a big topology's host: a click (or Enter) also expands or collapses it
+  if (view?.grouped && n.kind === 'host') void toggleGroup(id);
 }
 
 function markSelected(id: string | undefined): void {
@@ -388,40 +446,62 @@ function paintRoute(): void {
   if (!drawing) return;
   for (const g of drawing.root.querySelectorAll('.on-route, .route-drop, .route-end, .route-unreached')) g.classList.remove('on-route', 'route-drop', 'route-end', 'route-unreached');
   drawing.overlay.replaceChildren();
+  drawing.routeLegs.replaceChildren();
   svg.classList.toggle('has-route', !!lastRoute && !('error' in lastRoute.result));
   if (!lastRoute || 'error' in lastRoute.result || !index || !layout) return;
   const result = lastRoute.result;
   const hops = result.hops;
+  // the route in the full graph, drawn on what stands for it (a collapsed host for what is inside it)
   const path = index.routePath(hops);
-  for (const id of path.nodes) drawing.nodes.get(id)?.classList.add('on-route');
+  const rep = (id: string | undefined): string | undefined => (id === undefined ? undefined : view ? view.nodeRep(id) : id);
+  const onRoute = new Set<string>();
+  for (const id of path.nodes) {
+    const r = rep(id);
+    if (r !== undefined) onRoute.add(r);
+  }
+  for (const id of onRoute) drawing.nodes.get(id)?.classList.add('on-route');
+  const legs = new Set<string>();
   for (const id of path.edges) {
-    drawing.edges.get(id)?.classList.add('on-route');
-    drawing.labels.get(id)?.classList.add('on-route');
+    const r = view ? view.edgeRep(id) : id;
+    if (r === undefined) continue;
+    drawing.edges.get(r)?.classList.add('on-route');
+    drawing.labels.get(r)?.classList.add('on-route');
+    const leg = drawing.bused.get(r);
+    if (leg && !legs.has(r)) {
+      // one line of a bus: drawn on its own for the route
+      legs.add(r);
+      const g = el('g', { class: `edge kind-${leg.kind} on-route`, 'data-id': r }, drawing.routeLegs);
+      el('path', { class: 'line', d: pathOf(leg.points) }, g);
+    }
   }
   // both endpoints stay lit, reached or not: the target of a failed route is marked as not reached
-  const toId = index.byEndpoint.get(lastRoute.query.to);
+  const toId = rep(index.byEndpoint.get(lastRoute.query.to));
   for (const end of [lastRoute.query.from, lastRoute.query.to]) {
-    const id = index.byEndpoint.get(end);
+    const id = rep(index.byEndpoint.get(end));
     if (id) drawing.nodes.get(id)?.classList.add('route-end');
   }
-  if (!result.reachable && toId && !path.nodes.has(toId)) drawing.nodes.get(toId)?.classList.add('route-unreached');
-  if (path.dropNode) drawing.nodes.get(path.dropNode)?.classList.add('route-drop');
+  if (!result.reachable && toId && !onRoute.has(toId)) drawing.nodes.get(toId)?.classList.add('route-unreached');
+  const drop = rep(path.dropNode);
+  if (drop) drawing.nodes.get(drop)?.classList.add('route-drop');
   // badges: step numbers and the notable actions (NAT, proxy, tunnel, drop) per node, on its top edge
   const steps = new Map<string, string[]>();
-  path.hopNodes.forEach((id, i) => {
+  path.hopNodes.forEach((hid, i) => {
+    const id = rep(hid);
     if (id === undefined) return;
     const hop = hops[i]!;
     const list = steps.get(id) ?? [];
     list.push(NOTABLE_ACTIONS.has(hop.action) ? `${i + 1} ${hop.action}` : String(i + 1));
     steps.set(id, list);
   });
-  for (const [id, list] of steps) {
+  for (const [id, all] of steps) {
     const b = layout.boxes.get(id);
     if (!b) continue;
+    // a group holds many hops: the first and the last, and the notable ones between
+    const list = all.length > 4 ? [all[0]!, ...all.slice(1, -1).filter((s) => s.includes(' ')), all[all.length - 1]!] : all;
     const label = list.join(' · ');
     const w = Math.ceil(measure(label, LABEL_SIZE)) + 10;
     const g = el('g', { class: 'badge', transform: `translate(${b.x + b.w - 4 - w},${b.y - 8})`, 'data-node': id }, drawing.overlay);
-    const dropHere = id === path.dropNode && !result.reachable;
+    const dropHere = id === drop && !result.reachable;
     if (dropHere) {
       // the marker where the packet dies; why is in the route panel and in this tooltip
       g.classList.add('drop', 'why');
@@ -437,16 +517,23 @@ function paintRoute(): void {
 function routeBox(): Box | undefined {
   if (!lastRoute || 'error' in lastRoute.result || !index || !layout) return undefined;
   const path = index.routePath(lastRoute.result.hops);
-  const ids = new Set(path.nodes);
+  const rep = (id: string): string | undefined => (view ? view.nodeRep(id) : id);
+  const ids = new Set<string>();
+  for (const id of path.nodes) {
+    const r = rep(id);
+    if (r !== undefined) ids.add(r);
+  }
   const to = index.byEndpoint.get(lastRoute.query.to);
-  if (to) ids.add(to);
+  const toRep = to !== undefined ? rep(to) : undefined;
+  if (toRep) ids.add(toRep);
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
   let y1 = -Infinity;
   for (const id of ids) {
     const b = layout.boxes.get(id);
-    if (!b || nodeById(id)?.kind === 'host') continue;
+    const n = nodeById(id);
+    if (!b || (n?.kind === 'host' && !view?.collapsed.has(id))) continue;
     x0 = Math.min(x0, b.x);
     y0 = Math.min(y0, b.y - 10);
     x1 = Math.max(x1, b.x + b.w);
@@ -646,9 +733,11 @@ function selectAtCursor(p: { line: number; character: number }): void {
     if (!r || n.kind === 'stack' || !rangeContains(r, p)) continue;
     if (!best || rangeSize(r) < rangeSize(best.extent ?? best.range!)) best = n;
   }
-  if (best && best.id !== selected) {
-    markSelected(best.id);
-    scrollIntoView(best.id);
+  // inside a collapsed host: its group is selected
+  const id = best ? (view ? view.nodeRep(best.id) : best.id) : undefined;
+  if (id !== undefined && id !== selected) {
+    markSelected(id);
+    scrollIntoView(id);
   }
 }
 
@@ -704,6 +793,12 @@ async function doExport(format: 'svg' | 'png'): Promise<void> {
 function showEmpty(reason: string): void {
   generation++; // a layout still under way is for a graph no longer wanted
   graph = undefined;
+  view = undefined;
+  viewNodes = new Map();
+  viewEdges = new Map();
+  fullNodes = new Map();
+  lastMsg = undefined;
+  expanded = new Set();
   index = undefined;
   layout = undefined;
   layoutKeyCurrent = '';
@@ -754,4 +849,5 @@ window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
 });
 
 setView(state.view ?? 'graph');
+warmLayout();
 post({ type: 'ready' });

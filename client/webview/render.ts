@@ -3,7 +3,7 @@
  * text node (`textContent`): user data is never parsed as markup.
  */
 import type { PreviewGraph } from '../../server/src/core/view/graph';
-import { DETAIL_SIZE, FONT_SIZE, LABEL_SIZE, LINE_H, type Layout, type Point } from './layout';
+import { DETAIL_SIZE, FONT_SIZE, LABEL_SIZE, LINE_H, isCollapsedHost, type Layout, type Point } from './layout';
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -15,6 +15,14 @@ export interface Drawing {
   readonly labels: Map<string, SVGGElement>;
   /** a layer above everything for route badges */
   readonly overlay: SVGGElement;
+  /**
+   * grouped mode: the unlabelled edges of collapsed hosts are drawn as one
+   * path per kind and outside end (a bus), not one element each; their
+   * own points are here, for the route to draw the ones it travels
+   */
+  readonly bused: Map<string, { readonly kind: string; readonly points: readonly Point[] }>;
+  /** where a route draws the bused edges it travels (below the nodes) */
+  readonly routeLegs: SVGGElement;
 }
 
 export function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number> = {}, parent?: Element): SVGElementTagNameMap[K] {
@@ -41,7 +49,11 @@ const KIND_TITLE: Record<string, string> = {
   container: 'container',
 };
 
-export function draw(graph: PreviewGraph, layout: Layout): Drawing {
+/**
+ * `grouped`: hosts can be collapsed and expanded (a big topology): a host's
+ * node says which it is (`aria-expanded`) and that Enter toggles it.
+ */
+export function draw(graph: PreviewGraph, layout: Layout, grouped = false): Drawing {
   // not a tab stop itself (Chromium makes an SVG element with focus listeners one): its nodes are
   const root = el('g', { class: 'diagram', tabindex: -1 });
   const hostLayer = el('g', { class: 'layer-hosts' }, root);
@@ -54,11 +66,16 @@ export function draw(graph: PreviewGraph, layout: Layout): Drawing {
   const nodes = new Map<string, SVGGElement>();
   const edges = new Map<string, SVGGElement>();
   const labels = new Map<string, SVGGElement>();
+  const bused = new Map<string, { kind: string; points: readonly Point[] }>();
+  const buses = new Map<string, { kind: string; d: string[] }>();
+  const collapsedIds = new Set<string>();
+  if (grouped) for (const n of graph.nodes) if (isCollapsedHost(n)) collapsedIds.add(n.id);
 
   for (const n of graph.nodes) {
     const b = layout.boxes.get(n.id);
     if (!b) continue;
-    const compound = n.kind === 'host';
+    const collapsed = isCollapsedHost(n);
+    const compound = n.kind === 'host' && !collapsed;
     const g = el('g', {
       class: ['node', `kind-${n.kind}`, ...n.flags.map((f) => `flag-${f}`)].join(' '),
       transform: `translate(${b.x},${b.y})`,
@@ -66,16 +83,21 @@ export function draw(graph: PreviewGraph, layout: Layout): Drawing {
       role: 'button',
       'data-id': n.id,
     });
-    g.setAttribute('aria-label', `${KIND_TITLE[n.kind] ?? n.kind} ${n.label}${n.details.length ? `: ${n.details.join(', ')}` : ''}`);
+    const what = collapsed ? 'host group' : (KIND_TITLE[n.kind] ?? n.kind);
+    g.setAttribute('aria-label', `${what} ${n.label}${n.details.length ? `: ${n.details.join(', ')}` : ''}`);
+    if (grouped && n.kind === 'host') {
+      g.setAttribute('aria-expanded', String(!collapsed));
+      g.setAttribute('aria-description', collapsed ? 'Enter or click expands it' : 'Enter or click collapses it');
+    }
     const title = el('title', {}, g);
-    title.textContent = [`${KIND_TITLE[n.kind] ?? n.kind} ${n.label}`, ...n.details].join('\n');
+    title.textContent = [`${what} ${n.label}`, ...n.details, ...(grouped && n.kind === 'host' ? [collapsed ? '(click to expand)' : '(click to collapse)'] : [])].join('\n');
     el('rect', { class: 'shape', width: b.w, height: b.h, rx: n.kind === 'container' ? 4 : n.kind === 'internet' || n.kind === 'overlay' ? 14 : 2 }, g);
     if (compound) {
-      text(g, 10, 16, n.label, 'label host-label');
+      text(g, 10, 16, grouped ? `▾ ${n.label}` : n.label, 'label host-label');
       n.details.forEach((d, i) => text(g, 10, 16 + LINE_H * (i + 1), d, 'detail', DETAIL_SIZE));
       hostLayer.appendChild(g);
     } else {
-      text(g, 10, 6 + 12, n.label, 'label');
+      text(g, 10, 6 + 12, collapsed ? `▸ ${n.label}` : n.label, 'label');
       n.details.forEach((d, i) => text(g, 10, 6 + 12 + LINE_H * (i + 1), d, 'detail', DETAIL_SIZE));
       nodeLayer.appendChild(g);
     }
@@ -91,6 +113,15 @@ export function draw(graph: PreviewGraph, layout: Layout): Drawing {
   for (const e of graph.edges) {
     const pts = layout.edges.get(e.id);
     if (!pts || pts.length < 2) continue;
+    if (!e.label && (collapsedIds.has(e.source) || collapsedIds.has(e.target))) {
+      const outer = collapsedIds.has(e.source) ? (collapsedIds.has(e.target) ? '' : e.target) : e.source;
+      const key = `${e.kind}|${outer}`;
+      const bus = buses.get(key);
+      if (bus) bus.d.push(pathOf(pts));
+      else buses.set(key, { kind: e.kind, d: [pathOf(pts)] });
+      bused.set(e.id, { kind: e.kind, points: pts });
+      continue;
+    }
     const g = el('g', { class: `edge kind-${e.kind}`, 'data-id': e.id }, edgeLayer);
     el('path', { class: 'line', d: pathOf(pts) }, g);
     edges.set(e.id, g);
@@ -106,7 +137,12 @@ export function draw(graph: PreviewGraph, layout: Layout): Drawing {
     text(lg, 3, at.h - 4, e.label, 'edge-label', LABEL_SIZE);
     labels.set(e.id, lg);
   }
-  return { root, nodes, edges, labels, overlay };
+  for (const [key, { kind, d }] of buses) {
+    const g = el('g', { class: `edge bus kind-${kind}`, 'data-bus': key }, edgeLayer);
+    el('path', { class: 'line', d: d.join(' ') }, g);
+  }
+  const routeLegs = el('g', { class: 'layer-route-legs' }, edgeLayer);
+  return { root, nodes, edges, labels, overlay, bused, routeLegs };
 }
 
 export function pathOf(pts: readonly Point[]): string {

@@ -41,6 +41,12 @@ export interface PreviewNode {
   readonly range?: Range;
   /** the whole declaration: an editor cursor inside it selects this node */
   readonly extent?: Range;
+  /**
+   * hosts only, when not 0: the `expect`s that fail (unreachable, or
+   * reachable when `!->` says not) with an endpoint on this host or one of
+   * its containers (the preview shows the count on a collapsed host)
+   */
+  readonly failingExpects?: number;
 }
 
 export type PreviewEdgeKind = 'veth' | 'gateway' | 'lease' | 'tunnel' | 'host-route' | 'underlay' | 'uplink' | 'link' | 'shared-stack' | 'host-mode';
@@ -101,6 +107,16 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     edges.push({ id, kind, source, target, ...(label !== undefined ? { label } : {}), ...(r ? { range: r } : {}), ...(hopKeys?.length ? { hopKeys } : {}) });
   };
 
+  // failing expects per host: an expect's diagnostic sits on its arrow
+  const failingArrows = new Set<number>();
+  for (const d of analysis.diagnostics) if (d.code === 'unreachable' || d.code === 'unexpectedly-reachable') failingArrows.add(d.span.start);
+  const failing = new Map<string, number>();
+  for (const e of topo.expectations) {
+    if (!failingArrows.has(e.decl.arrow.start)) continue;
+    const hosts = new Set([e.from, e.to].map((x) => (x?.kind === 'container' ? x.container.host.name : x?.kind === 'host' ? x.host.name : undefined)));
+    for (const h of hosts) if (h !== undefined) failing.set(h, (failing.get(h) ?? 0) + 1);
+  }
+
   const uplinked = topo.underlays.some((u) => u.uplink !== 'none');
   if (uplinked || topo.expectations.some((e) => e.from?.kind === 'internet' || e.to?.kind === 'internet')) {
     addNode({ id: 'internet', kind: 'internet', label: 'internet', details: [], endpoint: 'internet', hopKeys: ['internet'], flags: [] });
@@ -148,7 +164,8 @@ export function buildPreviewGraph(analysis: Analysis): PreviewGraph {
     const hostId = `host:${h.name}`;
     if (nodeIds.has(hostId)) return;
     const addrs = h.addresses.map((a) => `${formatIp(a.ip)}${a.underlay ? ` on ${a.underlay.name}` : ''}`);
-    addNode(withRange({ id: hostId, kind: 'host', label: h.name, details: h.userlandProxy ? [] : ['userland-proxy off'], endpoint: h.name, hopKeys: [], flags: h.userlandProxy ? [] : ['no-userland-proxy'] }, range(h.nameSpan), range(h.decl.span)));
+    const fails = failing.get(h.name) ?? 0;
+    addNode(withRange({ id: hostId, kind: 'host', label: h.name, details: h.userlandProxy ? [] : ['userland-proxy off'], endpoint: h.name, hopKeys: [], flags: h.userlandProxy ? [] : ['no-userland-proxy'], ...(fails ? { failingExpects: fails } : {}) }, range(h.nameSpan), range(h.decl.span)));
 
     const stackId = `stack:${h.name}`;
     const stackDetails = [...addrs];
