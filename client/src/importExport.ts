@@ -1,8 +1,8 @@
 /**
  * "cnet: Import from docker-compose…", "cnet: Import from docker inspect…",
  * "cnet: Import from docker run lines…" and "cnet: Export…": thin callers of
- * the bundled CLI (`cnet import …`, `cnet export …`), so the editor and CI
- * read and write exactly the same files.
+ * the CLI's entry point run in process (`cnet import …`, `cnet export …`),
+ * so the editor and CI read and write exactly the same files.
  *
  * An import writes the `.cnet` file (beside the source unless told where),
  * opens it — the language server checks it at once — and shows every
@@ -12,11 +12,11 @@
  * source. Commands take optional arguments (source URIs, target URI, export
  * format and folder) so they can be driven from other extensions and tests.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { run, type CliEnv } from '../../server/src/cli/run';
 
 export type ImportKind = 'compose' | 'docker' | 'docker-run';
 export type ExportTarget = 'compose' | 'docker' | 'systemd';
@@ -48,19 +48,27 @@ export function parseCliMessages(stderr: string): CliMessage[] {
   return out;
 }
 
-function runCli(context: vscode.ExtensionContext, args: readonly string[], cwd: string, stdin?: string): Promise<CliRun> {
-  const cli = context.asAbsolutePath('bin/cnet.js');
-  return new Promise((resolve) => {
-    // VS Code's own binary runs as Node with ELECTRON_RUN_AS_NODE
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', (e) => resolve({ code: 2, stdout, stderr: stderr + `cnet: error: ${e.message}\n` }));
-    child.on('close', (code) => resolve({ code: code ?? 2, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
+/**
+ * The CLI's own entry point, in process: the same argument grammar, file
+ * reading and exit codes as `cnet import|export` in a terminal, and no
+ * process is started (the extension executes nothing outside the kernel check).
+ */
+function runCli(_context: vscode.ExtensionContext, args: readonly string[], cwd: string): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const env: CliEnv = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    stdoutIsTTY: false,
+    env: { ...process.env, NO_COLOR: '1' },
+    cwd,
+    version: String((vscode.extensions.getExtension('cnet-dev.cnet')?.packageJSON as { version?: string } | undefined)?.version ?? '0'),
+    informationUri: 'https://github.com/cnet-dev/cnet',
+  };
+  return Promise.resolve(run(args, env)).then(
+    (code) => ({ code, stdout, stderr }),
+    (e: unknown) => ({ code: 2, stdout, stderr: stderr + `cnet: error: ${e instanceof Error ? e.message : String(e)}\n` }),
+  );
 }
 
 const KINDS: Record<ImportKind, { title: string; filters: Record<string, string[]>; many: boolean }> = {
