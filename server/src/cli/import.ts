@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../core/index';
 import { importCompose } from '../import/compose';
+import { importDocker } from '../import/docker';
 import { parseDotEnv } from '../import/interpolate';
 import { formatMessage, type ImportResult } from '../import/messages';
 import { UsageError } from './args';
@@ -138,6 +139,8 @@ export function runImport(cmd: ImportCommand, env: CliEnv): number {
       ...(cmd.host !== undefined ? { host: cmd.host } : {}),
       env: vars,
     });
+  } else if (cmd.from === 'docker') {
+    result = importDocker(sources, { hostAddresses });
   } else {
     env.stderr(`cnet: error: import ${cmd.from} is not available in this build yet\n`);
     return 2;
