@@ -63,7 +63,7 @@ commands:
       JSON, or docker run lines of scripts and systemd units.
   export FILE --to compose|docker|systemd [-o DIR]
       write, per host, what builds the topology.
-  diff OLD NEW [--format text|json]
+  diff OLD NEW [--port P] [--format text|json]
       reachability gained and lost between two versions; exit 0 same, 1 changed.
 
 options:
