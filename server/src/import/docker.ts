@@ -53,7 +53,7 @@ export function engineStem(file: string): string {
   return base.replace(/\..*$/, '') || 'docker-host';
 }
 
-interface Engine {
+export interface Engine {
   readonly stem: string;
   readonly containers: { c: J; rep: Reporter; at: number }[];
   readonly networks: { n: J; rep: Reporter; at: number }[];
@@ -115,10 +115,20 @@ export function importDocker(sources: readonly DockerSource[], opts: DockerOptio
   for (const r of reps) errors.push(...r.errors);
   if (errors.length) return { warnings, errors };
   if (engines.size === 0) return { warnings, errors: [{ message: 'no containers or networks in the input' }] };
+  return renderEngines([...engines.values()], reps, opts, `Imported from ${sources.map((x) => x.name).join(', ')} by \`cnet import docker\`.`, warnings);
+}
 
+/**
+ * Engines (inspect-shaped containers and networks, each with the reporter
+ * and offset of where it came from) → `.cnet`. Shared with `import
+ * docker-run`, which builds the same shapes from command lines.
+ */
+export function renderEngines(engineList: readonly Engine[], reps: readonly Reporter[], opts: DockerOptions, title: string, warnings: ImportMessage[] = [], extra: Item[] = []): ImportResult {
+  const errors: ImportMessage[] = [];
+  const engines = new Map(engineList.map((e) => [e.stem, e]));
   const global = new Namespace(RESERVED_GLOBAL);
   const items: Item[] = [];
-  items.push(note(`Imported from ${sources.map((x) => x.name).join(', ')} by \`cnet import docker\`.`));
+  items.push(note(title));
   items.push(note('What .cnet cannot say is kept as a comment; "assumed" marks what Docker would choose.'));
 
   // host names and container names (global namespace)
@@ -437,6 +447,7 @@ export function importDocker(sources: readonly DockerSource[], opts: DockerOptio
     hostBlocks.push(hb);
   }
   for (const o of overlays.values()) items.push({ ...o, spaced: true });
+  for (const x of extra) items.push(x);
   items.push(...hostBlocks);
   for (const r of reps) warnings.push(...r.warnings);
   return { text: renderCnet(items), warnings, errors };
