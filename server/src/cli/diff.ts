@@ -12,7 +12,7 @@ import type { PortQuery } from '../core/reach/api';
 import { LineIndex } from '../core/text';
 import { changed, diffMatrices, gainedPairs, lostPairs, type ReachDiff } from '../diff/index';
 import { parsePortArg, UsageError, type ColorMode, type PortArg } from './args';
-import type { CliEnv } from './run';
+import { writeChunks, type CliEnv } from './run';
 import { readSource } from './source';
 import { chooseStyle, type Style } from './style';
 
@@ -124,15 +124,7 @@ export function runDiff(cmd: DiffCommand, env: CliEnv): number {
   const port: PortQuery | undefined = cmd.port ? { port: cmd.port.port, protocol: cmd.port.protocol } : undefined;
   const d = diffMatrices(a.analysis.engine.matrix(port), b.analysis.engine.matrix(port));
   const chunks = cmd.format === 'json' ? diffJsonChunks(d) : diffTextChunks(d, chooseStyle(cmd.color, env.stdoutIsTTY, env.env), port);
-  let buf = '';
-  for (const c of chunks) {
-    buf += c;
-    if (buf.length >= 1 << 20) {
-      env.stdout(buf);
-      buf = '';
-    }
-  }
-  if (buf) env.stdout(buf);
+  writeChunks(env, chunks);
   return changed(d) ? 1 : 0;
 }
 

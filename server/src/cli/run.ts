@@ -183,7 +183,12 @@ function matrix(cmd: Extract<Command, { kind: 'matrix' }>, env: CliEnv): number 
     : cmd.format === 'classes' ? matrixClassesChunks(m)
     : cmd.format === 'csv' ? matrixCsvChunks(m)
     : matrixTextChunks(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style);
-  // Write in ~1 MB batches: few syscalls, and no string near V8's length limit.
+  writeChunks(env, chunks);
+  return EXIT_OK;
+}
+
+/** Write in ~1 MB batches: few syscalls, and no string near V8's length limit. */
+export function writeChunks(env: CliEnv, chunks: Iterable<string>): void {
   let buf = '';
   for (const c of chunks) {
     buf += c;
@@ -193,5 +198,4 @@ function matrix(cmd: Extract<Command, { kind: 'matrix' }>, env: CliEnv): number 
     }
   }
   if (buf) env.stdout(buf);
-  return EXIT_OK;
 }
