@@ -69,7 +69,8 @@ export function resolveEndpoint(topology: Topology, name: string): Endpoint | un
   return undefined;
 }
 
-function guard<T>(out: Diagnostic[], phase: string, f: () => T): T | undefined {
+/** Runs one phase; a throw becomes one `internal-error` diagnostic (shared with the LSP's phased analysis). */
+export function guard<T>(out: Diagnostic[], phase: string, f: () => T): T | undefined {
   try {
     return f();
   } catch (e) {
@@ -79,7 +80,7 @@ function guard<T>(out: Diagnostic[], phase: string, f: () => T): T | undefined {
   }
 }
 
-function emptyTopology(document: Document): Topology {
+export function emptyTopology(document: Document): Topology {
   return {
     document,
     underlays: [],

@@ -7,7 +7,7 @@
  * `Document` as `parse()`. test/lsp/perf-store.test.ts checks that the
  * result equals `analyze()`'s (document and diagnostics).
  */
-import type { Analysis } from '../core/index';
+import { emptyTopology, guard, type Analysis } from '../core/index';
 import { buildModel } from '../core/model/build';
 import { runChecks } from '../core/checks/index';
 import { ReachEngine } from '../core/reach/engine';
@@ -89,26 +89,3 @@ export class PhasedAnalysis {
   }
 }
 
-function guard<T>(out: Diagnostic[], phase: string, f: () => T): T | undefined {
-  try {
-    return f();
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    out.push(diag('internal-error', { start: 0, end: 0 }, `cnet ${phase} failed: ${msg}. This is a bug in cnet; the rest of the analysis may be incomplete.`));
-    return undefined;
-  }
-}
-
-function emptyTopology(document: Document): Topology {
-  return {
-    document,
-    underlays: [],
-    overlays: [],
-    hosts: [],
-    containers: [],
-    expectations: [],
-    byName: new Map(),
-    segments: [],
-    references: [],
-  };
-}
