@@ -12,6 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../core/index';
 import { importCompose } from '../import/compose';
 import { importDocker } from '../import/docker';
+import { importDockerRun } from '../import/dockerRun';
 import { parseDotEnv } from '../import/interpolate';
 import { formatMessage, type ImportResult } from '../import/messages';
 import { UsageError } from './args';
@@ -33,7 +34,7 @@ export interface ImportCommand {
 
 export const IMPORT_USAGE = `usage: cnet import compose FILE [--host NAME] [--project-name NAME] [-o OUT]
        cnet import docker FILE... [--host-address NAME=IP]... [-o OUT]
-       cnet import docker-run FILE... [--host-address NAME=IP]... [-o OUT]
+       cnet import docker-run FILE... [--host NAME] [--host-address NAME=IP]... [-o OUT]
 
 Writes a .cnet topology (stdout, or OUT) from what a deployment already says:
   compose     a docker-compose file (format 1, 2.x, 3.x or the Compose
@@ -44,10 +45,14 @@ Writes a .cnet topology (stdout, or OUT) from what a deployment already says:
               inspect\` (networks); one host per engine: files are grouped by
               their name (web1.containers.json + web1.networks.json -> host
               web1) or the engine name inside
-  docker-run  \`docker run\` / \`docker network create\` lines of shell scripts
-              and systemd units (ExecStart=), dockerd drop-ins (--bip, --icc,
-              --ip-masq, --mtu) and flannel's network config JSON; one host
-              per file
+  docker-run  \`docker run\` / \`docker create\` / \`docker network create|connect\`
+              lines of shell scripts and systemd/fleet units (ExecStart=),
+              docker.service drop-ins (DOCKER_OPTS: --bip, --icc, --ip-masq,
+              --mtu, --userland-proxy), daemon.json, flannel's network config
+              JSON (or its etcdctl set line) and subnet.env; a script's host is
+              its file stem (core-01.sh), a unit's its [X-Fleet]
+              MachineMetadata=host=, a drop-in's the directory above
+              docker.service.d; --host NAME for inputs that say none
   --host-address NAME=IP  the underlay address of host NAME (not in the input)
 What .cnet cannot say stays a # comment in the output and a warning here.
 exit status: 0 everything represented, 1 warnings (see stderr), 2 usage error
@@ -84,7 +89,7 @@ export function parseImportArgs(rest: readonly string[]): ImportCommand | { read
       return v;
     };
     if (name === '-o' || name === '--output') out = value();
-    else if (name === '--host' && from === 'compose') host = value();
+    else if (name === '--host' && from !== 'docker') host = value();
     else if ((name === '--project-name' || name === '-p') && from === 'compose') project = value();
     else if (name === '--host-address') {
       const v = value();
@@ -142,8 +147,7 @@ export function runImport(cmd: ImportCommand, env: CliEnv): number {
   } else if (cmd.from === 'docker') {
     result = importDocker(sources, { hostAddresses });
   } else {
-    env.stderr(`cnet: error: import ${cmd.from} is not available in this build yet\n`);
-    return 2;
+    result = importDockerRun(sources, { hostAddresses, ...(cmd.host !== undefined ? { host: cmd.host } : {}) });
   }
   for (const w of result.warnings) env.stderr(`cnet: ${formatMessage(w, 'warning')}\n`);
   for (const e of result.errors) env.stderr(`cnet: ${formatMessage(e, 'error')}\n`);

@@ -57,6 +57,10 @@ export interface Engine {
   readonly stem: string;
   readonly containers: { c: J; rep: Reporter; at: number }[];
   readonly networks: { n: J; rep: Reporter; at: number }[];
+  /** lines of the host block (after its address), e.g. `userland-proxy false` (import docker-run: dockerd flags) */
+  readonly hostItems?: Item[];
+  /** lines of `bridge docker0` beyond what the `bridge` network says, e.g. `overlay flannel` (a flannel lease) */
+  readonly defaultBridgeItems?: Item[];
 }
 
 /** Offsets of the top-level array elements (for positioned warnings). */
@@ -167,7 +171,8 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
     const hb = block(`host ${hostName}`, [], true);
     const addr = opts.hostAddresses?.get(hostName);
     if (addr) hb.body.push(prop(`address ${addr} on lan`, 'from --host-address'));
-    else hb.body.push(note('The JSON does not say where the engine runs: pass --host-address NAME=IP (or add `address A on U` and the underlay) to check traffic from other hosts or the internet.'));
+    else hb.body.push(note('The input does not say where the engine runs: pass --host-address NAME=IP (or add `address A on U` and the underlay) to check traffic from other hosts or the internet.'));
+    if (e.hostItems) hb.body.push(...e.hostItems);
     const bridgeNames = new Namespace(['docker0']);
     /** docker network name → .cnet name (docker0 for `bridge`), or a mode */
     const nets = new Map<string, { name: string; kind: 'bridge' | 'overlay' | 'host' | 'none' | 'unsupported'; hostBinding?: string; driver: string }>();
@@ -282,6 +287,10 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
       if (!subnet) bridgeBlocks.push(block(`bridge ${c.name}`, [{ kind: 'prop', text: `subnet ${local.nextLocal() ?? '172.31.0.0/16'}`, comment: 'assumed: no IPAM subnet in the JSON' }, ...body]));
       else bridgeBlocks.push(block(`bridge ${c.name}`, body));
     }
+    if (e.defaultBridgeItems?.length) {
+      if (defaultBridge) defaultBridge.body.push(...e.defaultBridgeItems);
+      else defaultBridge = block('bridge docker0', [...e.defaultBridgeItems]);
+    }
     if (defaultBridge) hb.body.push(defaultBridge);
     hb.body.push(...bridgeBlocks);
 
@@ -355,7 +364,8 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
           const ipam = isObj(ep['IPAMConfig']) ? ep['IPAMConfig'] : {};
           const ip = s(ipam['IPv4Address']) || s(ep['IPAddress']) || undefined;
           if (n.name === 'docker0') body.push(prop('network docker0', ip ? `${ip}: Docker's IPAM gave it; cnet assigns docker0 addresses in declaration order` : undefined));
-          else body.push(prop(`network ${n.name}${ip && isIpv4(ip) ? ` ip ${ip}` : ''}`, ip ? undefined : 'no address in the JSON (not running?)'));
+          // (no State: a container of `import docker-run`, whose address Docker assigns when it starts)
+          else body.push(prop(`network ${n.name}${ip && isIpv4(ip) ? ` ip ${ip}` : ''}`, ip || !isObj(c['State']) ? undefined : 'no address in the JSON (not running?)'));
           const aliases = Array.isArray(ep['Aliases']) ? ep['Aliases'].filter((x) => typeof x === 'string' && x !== raw && !s(c['Id'])?.startsWith(x)) : [];
           if (aliases.length) body.push(note(`aliases on ${netName}: ${aliases.join(', ')}`));
           if (s(ep['GlobalIPv6Address'])) {
