@@ -28,36 +28,105 @@ export interface Analysis {
 export interface AnalyzeOptions {
   /** skip `expect`/`link` evaluation (cheap syntax/addressing-only pass) */
   readonly skipExpectations?: boolean;
+  /**
+   * The parser to use instead of `parse()`; it must return `parse(text)`'s
+   * Document (the language server passes its `IncrementalParser`).
+   */
+  readonly parse?: (text: string) => Document;
 }
 
+/** The phases of an analysis, in the order they run. */
+export const PHASES = ['parse', 'model', 'checks', 'expectations'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const diagnostics: Diagnostic[] = [];
-  const document = guard(diagnostics, 'parser', () => parse(text)) ?? { text, decls: [], comments: [], errors: [] };
-  for (const e of document.errors) diagnostics.push(diag('syntax', e.span, e.message));
+  return new PhasedAnalysis(text, options).finish();
+}
 
-  const built = guard(diagnostics, 'model', () => buildModel(document));
-  const topology = built?.topology ?? emptyTopology(document);
-  if (built) diagnostics.push(...built.diagnostics);
+/**
+ * One analysis cut into its phases (`PHASES`): `step()` runs the next one,
+ * `finish()` the rest. `analyze()` is its synchronous run; the language
+ * server steps it, yielding to the event loop between phases, and drops it
+ * when a newer edit supersedes it. A phase that throws becomes an
+ * `internal-error` diagnostic and the phases after it run on what exists.
+ */
+export class PhasedAnalysis {
+  private readonly diagnostics: Diagnostic[] = [];
+  private document?: Document;
+  private topology?: Topology;
+  private engine?: ReachEngine;
+  private phase = 0;
+  private result?: Analysis;
 
-  const checks = guard(diagnostics, 'checks', () => runChecks(topology));
-  if (checks) diagnostics.push(...checks);
+  constructor(
+    readonly text: string,
+    private readonly options: AnalyzeOptions = {},
+  ) {}
 
-  let engine: ReachEngine | undefined;
-  const getEngine = (): ReachEngine => (engine ??= new ReachEngine(topology));
-  if (!options.skipExpectations) {
-    const ex = guard(diagnostics, 'reachability', () => checkExpectations(topology, getEngine()));
-    if (ex) diagnostics.push(...ex);
+  get done(): boolean {
+    return this.result !== undefined;
   }
 
-  return {
-    text,
-    document,
-    topology,
-    diagnostics: sortDiagnostics(diagnostics),
-    get engine() {
-      return getEngine();
-    },
-  };
+  /** The name of the phase the next `step()` runs (undefined when done). */
+  get next(): PhaseName | undefined {
+    return this.result ? undefined : PHASES[this.phase];
+  }
+
+  /** Runs the next phase; returns true when the analysis is complete. */
+  step(): boolean {
+    if (this.result) return true;
+    const d = this.diagnostics;
+    switch (PHASES[this.phase++]) {
+      case 'parse': {
+        const text = this.text;
+        const parseFn = this.options.parse ?? parse;
+        this.document = guard(d, 'parser', () => parseFn(text)) ?? { text, decls: [], comments: [], errors: [] };
+        for (const e of this.document.errors) d.push(diag('syntax', e.span, e.message));
+        return false;
+      }
+      case 'model': {
+        const document = this.document!;
+        const built = guard(d, 'model', () => buildModel(document));
+        this.topology = built?.topology ?? emptyTopology(document);
+        if (built) d.push(...built.diagnostics);
+        return false;
+      }
+      case 'checks': {
+        const topology = this.topology!;
+        const checks = guard(d, 'checks', () => runChecks(topology));
+        if (checks) d.push(...checks);
+        return false;
+      }
+      default: {
+        const topology = this.topology!;
+        if (!this.options.skipExpectations) {
+          const ex = guard(d, 'reachability', () => checkExpectations(topology, this.getEngine()));
+          if (ex) d.push(...ex);
+        }
+        const getEngine = () => this.getEngine();
+        this.result = {
+          text: this.text,
+          document: this.document!,
+          topology,
+          diagnostics: sortDiagnostics(d),
+          get engine() {
+            return getEngine();
+          },
+        };
+        return true;
+      }
+    }
+  }
+
+  /** Runs every remaining phase now. */
+  finish(): Analysis {
+    while (!this.result) this.step();
+    return this.result;
+  }
+
+  private getEngine(): ReachEngine {
+    return (this.engine ??= new ReachEngine(this.topology!));
+  }
 }
 
 /** `internet`, or a container or host by name. */
@@ -69,8 +138,8 @@ export function resolveEndpoint(topology: Topology, name: string): Endpoint | un
   return undefined;
 }
 
-/** Runs one phase; a throw becomes one `internal-error` diagnostic (shared with the LSP's phased analysis). */
-export function guard<T>(out: Diagnostic[], phase: string, f: () => T): T | undefined {
+/** Runs one phase; a throw becomes one `internal-error` diagnostic. */
+function guard<T>(out: Diagnostic[], phase: string, f: () => T): T | undefined {
   try {
     return f();
   } catch (e) {
@@ -80,7 +149,7 @@ export function guard<T>(out: Diagnostic[], phase: string, f: () => T): T | unde
   }
 }
 
-export function emptyTopology(document: Document): Topology {
+function emptyTopology(document: Document): Topology {
   return {
     document,
     underlays: [],

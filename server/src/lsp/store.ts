@@ -3,10 +3,11 @@
  * superseded by newer edits, built on demand when a request needs a version
  * that is not analysed yet.
  *
- * A debounced build runs phase by phase (`PhasedAnalysis`: parse, model,
- * checks, expectations) and yields to the event loop between phases, so an
- * edit that arrives meanwhile is seen: the build of the older version is
- * dropped at its next phase boundary and the newer version is scheduled.
+ * A debounced build runs phase by phase (core's `PhasedAnalysis`, whose
+ * synchronous run is `analyze()`: parse, model, checks, expectations) and
+ * yields to the event loop between phases, so an edit that arrives
+ * meanwhile is seen: the build of the older version is dropped at its next
+ * phase boundary and the newer version is scheduled.
  * A request that needs the current version finishes its build at once
  * (synchronously, reusing the phases already run). A finished build whose
  * version is no longer the document's is neither cached nor published, so
@@ -17,7 +18,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { IncrementalParser } from '../core/syntax/incremental';
-import { PhasedAnalysis } from './analysis';
+import { PhasedAnalysis } from '../core/index';
 import { Snapshot } from './snapshot';
 
 export interface DocumentSource {
@@ -150,7 +151,7 @@ export class AnalysisStore {
 
   private begin(entry: Entry, doc: TextDocument): Job {
     const parser = (entry.parser ??= new IncrementalParser());
-    const job: Job = { version: doc.version, analysis: new PhasedAnalysis(doc.getText(), (text) => parser.parse(text)), t0: performance.now() };
+    const job: Job = { version: doc.version, analysis: new PhasedAnalysis(doc.getText(), { parse: (text) => parser.parse(text) }), t0: performance.now() };
     entry.job = job;
     return job;
   }
