@@ -19,24 +19,38 @@ const SINGLE: Record<string, readonly string[]> = {
   container: ['image', 'ip'],
 };
 
-function duplicates(kind: string, props: readonly (ast.UnderlayProp | ast.OverlayProp | ast.HostProp | ast.BridgeProp | ast.ContainerProp)[], owner: string, out: Diagnostic[]): void {
+/**
+ * `owner` is computed only when a duplicate is found: this runs for every
+ * declaration block of the file, and the blocks without duplicates (nearly
+ * all of them) allocate nothing.
+ */
+function duplicates(kind: string, props: readonly (ast.UnderlayProp | ast.OverlayProp | ast.HostProp | ast.BridgeProp | ast.ContainerProp)[], owner: () => string, out: Diagnostic[]): void {
   const single = SINGLE[kind] ?? [];
-  const firstOf = new Map<string, { keyword: ast.Span }>();
-  const vlans = new Map<number, ast.VlanProp>();
-  for (const p of props) {
+  for (let i = 0; i < props.length; i++) {
+    const p = props[i]!;
     if (p.kind === 'vlan') {
-      const prev = vlans.get(p.id.value);
-      if (prev) out.push(diag('duplicate-property', p.id.span, `vlan ${p.id.value} is declared twice in ${owner}`, { related: [{ span: prev.id.span, message: `first vlan ${p.id.value}` }] }));
-      else vlans.set(p.id.value, p);
+      const prev = firstBefore(props, i, (q) => q.kind === 'vlan' && sameValueZero(q.id.value, p.id.value)) as ast.VlanProp | undefined;
+      if (prev) out.push(diag('duplicate-property', p.id.span, `vlan ${p.id.value} is declared twice in ${owner()}`, { related: [{ span: prev.id.span, message: `first vlan ${p.id.value}` }] }));
       continue;
     }
     if (!single.includes(p.kind)) continue;
-    const prev = firstOf.get(p.kind);
-    if (prev) {
-      out.push(diag('duplicate-property', p.keyword, `${p.kind} is given twice in ${owner}; the first one applies`, { related: [{ span: prev.keyword, message: `first ${p.kind}` }] }));
-    } else firstOf.set(p.kind, p);
+    const prev = firstBefore(props, i, (q) => q.kind === p.kind);
+    if (prev) out.push(diag('duplicate-property', p.keyword, `${p.kind} is given twice in ${owner()}; the first one applies`, { related: [{ span: prev.keyword, message: `first ${p.kind}` }] }));
   }
 }
+
+/** the first of props[0, i) that `f` accepts (blocks have a handful of properties: a scan beats a map) */
+function firstBefore<P>(props: readonly P[], i: number, f: (p: P) => boolean): P | undefined {
+  for (let j = 0; j < i; j++) if (f(props[j]!)) return props[j];
+  return undefined;
+}
+
+/** equality as a Map's keys compare (NaN equals NaN) */
+function sameValueZero(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+const ownerOf = (what: string, name: ast.Word | undefined) => () => `${what} ${name?.text ?? ''}`.trim();
 
 export const duplicateProperty: Check = {
   name: 'duplicate-property',
@@ -49,23 +63,23 @@ export const duplicateProperty: Check = {
           else topology = d;
           break;
         case 'underlay':
-          duplicates('underlay', d.props, `underlay ${d.name?.text ?? ''}`.trim(), out);
+          duplicates('underlay', d.props, ownerOf('underlay', d.name), out);
           break;
         case 'overlay':
-          duplicates('overlay', d.props, `overlay ${d.name?.text ?? ''}`.trim(), out);
+          duplicates('overlay', d.props, ownerOf('overlay', d.name), out);
           break;
         case 'host':
-          duplicates('host', d.props, `host ${d.name?.text ?? ''}`.trim(), out);
-          for (const b of d.bridges) duplicates('bridge', b.props, `bridge ${b.name?.text ?? ''}`.trim(), out);
+          duplicates('host', d.props, ownerOf('host', d.name), out);
+          for (const b of d.bridges) duplicates('bridge', b.props, ownerOf('bridge', b.name), out);
           for (const c of d.containers) {
-            const name = `container ${c.name?.text ?? ''}`.trim();
+            const name = ownerOf('container', c.name);
             duplicates('container', c.props, name, out);
             // `ip A` applies to the first attachment; `network X ip B` already gave it one
             const ip = c.props.find((p): p is ast.IpProp => p.kind === 'ip');
             const firstNet = c.props.find((p): p is ast.NetworkProp => p.kind === 'network' && p.mode === 'attach');
             if (ip && firstNet?.ip) {
               out.push(
-                diag('duplicate-property', ip.keyword, `${name}'s first attachment already has ip ${firstNet.ip.text} (\`network ${firstNet.target?.text ?? ''} ip …\`); this ip would give it a second address`, {
+                diag('duplicate-property', ip.keyword, `${name()}'s first attachment already has ip ${firstNet.ip.text} (\`network ${firstNet.target?.text ?? ''} ip …\`); this ip would give it a second address`, {
                   related: [{ span: firstNet.ip.span, message: 'address of the first attachment' }],
                 }),
               );

@@ -172,19 +172,37 @@ function shiftRegion(r: Region, delta: number): Region {
   };
 }
 
-/** A deep copy of AST data with every span moved by `delta` (spans are the only `{ start, end }` objects). */
+/**
+ * A deep copy of AST data with every span moved by `delta` (spans are the
+ * only `{ start, end }` objects). Spans, the most common objects, are copied
+ * by a literal of their own shape; other objects key by key.
+ */
 function shift<T>(v: T, delta: number): T {
   if (Array.isArray(v)) {
-    const out = new Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = shift(v[i], delta);
+    const n = v.length;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      out[i] = x !== null && typeof x === 'object' ? shift(x, delta) : x;
+    }
     return out as T;
   }
   if (v === null || typeof v !== 'object') return v;
   const o = v as Record<string, unknown>;
+  const start = o['start'];
+  if (typeof start === 'number' && isSpan(o)) return { start: start + delta, end: (o['end'] as number) + delta } as T;
   const out: Record<string, unknown> = {};
   for (const k in o) {
     const x = o[k];
-    out[k] = (k === 'start' || k === 'end') && typeof x === 'number' ? x + delta : typeof x === 'object' ? shift(x, delta) : x;
+    out[k] = x !== null && typeof x === 'object' ? shift(x, delta) : (k === 'start' || k === 'end') && typeof x === 'number' ? x + delta : x;
   }
   return out as T;
+}
+
+/** exactly `{ start: number, end: number }` */
+function isSpan(o: Record<string, unknown>): boolean {
+  if (typeof o['end'] !== 'number') return false;
+  let n = 0;
+  for (const _ in o) if (++n > 2) return false;
+  return true;
 }
