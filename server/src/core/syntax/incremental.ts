@@ -18,7 +18,7 @@
  * test/unit/syntax/incremental.test.ts checks the equality on random edits.
  */
 import type { Document } from './ast';
-import { assemble, braceDepth, lexRegion, parse, parseLexed, type Region } from './parser';
+import { assemble, depthAfter, fitsAtDepth, lexRegion, parse, parseLexed, type Region } from './parser';
 import * as T from './tokens';
 
 export interface ReparseStats {
@@ -87,51 +87,90 @@ export class IncrementalParser {
     let fresh: Region[];
     let runStart: number;
     let runEnd: number;
+    /** the regions after the run, as they are kept (shifted, their depth updated), once the run is settled */
+    let after: Region[];
     for (;;) {
       runStart = regions[a]!.start;
       runEnd = b === last ? newLen : regions[b]!.end + delta;
       const lexed = lexRegion(text, runStart, runEnd);
       const first = lexed.tokens[0];
+      const growBack = () => (a = Math.max(0, a - Math.max(1, b - a)));
+      const growOn = (to = b + 1) => (b = Math.min(last, Math.max(to, b + Math.max(1, b - a))));
       if (a > 0 && !(first && regionWord.has(first.tokenType))) {
         // the run's first line no longer starts a region: it belongs to the one before
-        a = Math.max(0, a - Math.max(1, b - a));
+        growBack();
         continue;
       }
-      if (b < last && braceDepth(lexed.tokens) !== 0) {
-        b = Math.min(last, b + Math.max(1, b - a));
+      // the regions before the run are unchanged, and so is the brace depth they leave open
+      const depthIn = regions[a]!.depthIn;
+      fresh = parseLexed(text, lexed, b === last, runStart, runEnd, depthIn);
+      if (a > 0 && !fitsAtDepth(fresh[0]!, depthIn)) {
+        // the braces left open before the run change what it says: it joins the region before
+        growBack();
         continue;
       }
-      fresh = parseLexed(text, lexed, b === last, runStart, runEnd);
       if (b < last && fresh[fresh.length - 1]!.atEnd) {
-        b = Math.min(last, b + Math.max(1, b - a));
+        growOn();
         continue;
       }
+      const kept = this.keep(old, text, regions, b, fresh, delta);
+      if (typeof kept === 'number') {
+        // a kept region does not fit the brace depth the new text leaves open before it
+        growOn(kept);
+        continue;
+      }
+      after = kept;
       break;
     }
 
     const out: Region[] = regions.slice(0, a);
     for (const r of fresh) out.push(r);
-    if (b < last) {
-      let lineDelta: number | undefined;
-      const oldAfter = regions[b + 1]!.start;
-      for (let i = b + 1; i <= last; i++) {
-        const r = regions[i]!;
-        if (r.lineDependent) {
-          lineDelta ??= countLines(text, 0, oldAfter + delta) - countLines(old, 0, oldAfter);
-          if (lineDelta !== 0) {
-            const start = r.start + delta;
-            const end = i === last ? newLen : r.end + delta;
-            for (const q of parseLexed(text, lexRegion(text, start, end), i === last, start, end)) out.push(q);
-            continue;
-          }
-        }
-        out.push(delta === 0 ? r : shiftRegion(r, delta));
-      }
-    }
+    for (const r of after) out.push(r);
     const doc = assemble(text, out);
     this.save(text, out, doc);
     this.stats = { mode: 'incremental', chars: runEnd - runStart, regions: fresh.length };
     return doc;
+  }
+
+  /**
+   * The regions after the run (index b + 1 on) in the new text: shifted by
+   * `delta`, entered at the brace depth the new text leaves open before
+   * them, reparsed when an error names a line number and the edit moved
+   * them across lines. A number: the index of the first one that must be
+   * parsed again with the run (it does not fit its new depth, or it was
+   * merged for its old one).
+   */
+  private keep(old: string, text: string, regions: readonly Region[], b: number, fresh: readonly Region[], delta: number): Region[] | number {
+    const last = regions.length - 1;
+    const out: Region[] = [];
+    if (b >= last) return out;
+    const newLen = text.length;
+    const lastFresh = fresh[fresh.length - 1]!;
+    let depth = depthAfter(lastFresh.depthIn, lastFresh.braces);
+    let lineDelta: number | undefined;
+    const oldAfter = regions[b + 1]!.start;
+    for (let i = b + 1; i <= last; i++) {
+      const r = regions[i]!;
+      if (depth !== r.depthIn && (r.depthMerged || !fitsAtDepth(r, depth))) return i;
+      if (r.lineDependent) {
+        lineDelta ??= countLines(text, 0, oldAfter + delta) - countLines(old, 0, oldAfter);
+        if (lineDelta !== 0) {
+          const start = r.start + delta;
+          const end = i === last ? newLen : r.end + delta;
+          const again = parseLexed(text, lexRegion(text, start, end), i === last, start, end, depth);
+          // the same tokens at a depth the region fits: it cannot need the region before it
+          if (!fitsAtDepth(again[0]!, depth)) throw new Error('a reparsed region no longer fits its depth');
+          for (const q of again) {
+            out.push(q);
+            depth = depthAfter(q.depthIn, q.braces);
+          }
+          continue;
+        }
+      }
+      out.push(delta === 0 && depth === r.depthIn ? r : shiftRegion(r, delta, depth));
+      depth = depthAfter(depth, r.braces);
+    }
+    return out;
   }
 }
 
@@ -159,16 +198,21 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
-function shiftRegion(r: Region, delta: number): Region {
+/** `r` moved by `delta`, entered at brace depth `depthIn` */
+function shiftRegion(r: Region, delta: number, depthIn: number): Region {
   return {
     start: r.start + delta,
     end: r.end + delta,
-    decls: shift(r.decls, delta),
-    comments: shift(r.comments, delta),
-    errors: shift(r.errors, delta),
+    decls: delta === 0 ? r.decls : shift(r.decls, delta),
+    comments: delta === 0 ? r.comments : shift(r.comments, delta),
+    errors: delta === 0 ? r.errors : shift(r.errors, delta),
     atEnd: r.atEnd,
     lineDependent: r.lineDependent,
     tokens: r.tokens,
+    braces: r.braces,
+    outerBrace: r.outerBrace,
+    depthIn,
+    depthMerged: r.depthMerged,
   };
 }
 

@@ -140,6 +140,68 @@ export interface Region {
   readonly lineDependent: boolean;
   /** the region's tokens (comments included, newlines excluded): [start - region start, length, kind] triples */
   readonly tokens: Int32Array;
+  /** how its `{`/`}` move the brace depth (`braceProfile`) */
+  readonly braces: BraceProfile;
+  /** a missing-`}` error found none of the region's own `{` open: after braces left open before it, the message would name one of those */
+  readonly outerBrace: boolean;
+  /** the brace depth left open before the region when it was parsed */
+  readonly depthIn: number;
+  /** merged with the region before it because of the braces left open before that one (`parseLexed`) */
+  readonly depthMerged: boolean;
+}
+
+/**
+ * The brace depth through a region's tokens, counted as `flattenDeepBlocks`
+ * and `regionStarts` do (a `}` at depth 0 changes nothing). With `sum`,
+ * `minSum`, `maxSum` the final, least and greatest prefix sums of +1/-1
+ * without the floor at 0, and `maxFrom0` the greatest depth from 0 with the
+ * floor, the region entered at depth d leaves at
+ * max(d + sum, sum - minSum) and reaches at most max(d + maxSum, maxFrom0).
+ */
+export interface BraceProfile {
+  readonly sum: number;
+  readonly minSum: number;
+  readonly maxSum: number;
+  readonly maxFrom0: number;
+}
+
+export function braceProfile(tokens: readonly IToken[]): BraceProfile {
+  let sum = 0;
+  let minSum = 0;
+  let maxSum = 0;
+  let depth = 0;
+  let maxFrom0 = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.LCurly) {
+      sum++;
+      depth++;
+      if (sum > maxSum) maxSum = sum;
+      if (depth > maxFrom0) maxFrom0 = depth;
+    } else if (t.tokenType === T.RCurly) {
+      sum--;
+      if (sum < minSum) minSum = sum;
+      if (depth > 0) depth--;
+    }
+  }
+  return { sum, minSum, maxSum, maxFrom0 };
+}
+
+/** the brace depth after a region entered at depth `d` */
+export function depthAfter(d: number, b: BraceProfile): number {
+  return Math.max(d + b.sum, b.sum - b.minSum);
+}
+
+/**
+ * Whether a region parsed on its own is what the whole text would give for
+ * it, entered at brace depth `d` (the braces earlier regions left open). The
+ * parser itself is at the top level at every region's first word whatever
+ * the depth (every body stops at those words; a region ending half-way is
+ * merged forward), so the braces left open only matter to what scans the
+ * tokens: the missing-`}` message (which names the innermost open `{`) and
+ * the cut of blocks nested deeper than MAX_BLOCK_DEPTH.
+ */
+export function fitsAtDepth(r: Region, d: number): boolean {
+  return d === 0 || (!r.outerBrace && Math.max(d + r.braces.maxSum, r.braces.maxFrom0) <= MAX_BLOCK_DEPTH);
 }
 
 /** a region that ends half-way is merged with the next one at most this many times, then with all the rest */
@@ -147,17 +209,16 @@ const MAX_MERGES = 8;
 
 const regionWords = new Set<TokenType>([T.Topology, T.Underlay, T.Host, T.Expect]);
 
-/** Indices of the tokens that start a region (the first token always does). */
+/**
+ * Indices of the tokens that could start a region (the first token always
+ * does): a region word first on its line, whatever the brace depth —
+ * `parseLexed` merges a region that does not fit the braces left open
+ * before it (`fitsAtDepth`) with the one before.
+ */
 export function regionStarts(tokens: readonly IToken[]): number[] {
   const out = [0];
-  let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    const type = t.tokenType;
-    if (type === T.LCurly) depth++;
-    else if (type === T.RCurly) {
-      if (depth > 0) depth--;
-    } else if (depth === 0 && i > 0 && regionWords.has(type) && tokens[i - 1]!.tokenType === T.Newline) out.push(i);
+  for (let i = 1; i < tokens.length; i++) {
+    if (regionWords.has(tokens[i]!.tokenType) && tokens[i - 1]!.tokenType === T.Newline) out.push(i);
   }
   return out;
 }
@@ -179,21 +240,29 @@ function lineStartOf(text: string, t: IToken): number {
 /**
  * Parses lexed text[from, to) region by region. `last`: `to` is the end of
  * the text (the final region may end in an error; others are merged forward).
+ * `depthIn`: the brace depth the regions before `from` left open. A region
+ * that does not fit the depth left open before it (`fitsAtDepth`) is parsed
+ * again together with the one before it, which gives what one region
+ * spanning both would; the first region is the caller's to check (it may
+ * have to start the run earlier).
  */
-export function parseLexed(text: string, lexed: Lexed, last: boolean, from = 0, to = text.length): Region[] {
+export function parseLexed(text: string, lexed: Lexed, last: boolean, from = 0, to = text.length, depthIn = 0): Region[] {
   const { tokens } = lexed;
   const starts = regionStarts(tokens);
   const bounds: number[] = [from];
   for (let k = 1; k < starts.length; k++) bounds.push(lineStartOf(text, tokens[starts[k]!]!));
   bounds.push(to);
   const out: Region[] = [];
+  /** per region of `out`: its first token, comment and lexer error */
+  const firsts: { t: number; c: number; e: number }[] = [];
   let ci = 0;
   let ei = 0;
-  const take = <X>(list: X[], i: number, end: number, at: (x: X) => number): [X[], number] => {
+  const upTo = <X>(list: X[], i: number, end: number, at: (x: X) => number): number => {
     let j = i;
     while (j < list.length && at(list[j]!) < end) j++;
-    return [list.slice(i, j), j];
+    return j;
   };
+  let depth = depthIn;
   let k = 0;
   while (k < starts.length) {
     // tokens of regions k .. m-1, merged while a region ends in an error
@@ -203,9 +272,9 @@ export function parseLexed(text: string, lexed: Lexed, last: boolean, from = 0, 
       const t0 = starts[k]!;
       const t1 = m < starts.length ? starts[m]! : tokens.length;
       const end = bounds[m]!;
-      const [comments, ci2] = take(lexed.comments, ci, end, (c) => c.startOffset);
-      const [errors, ei2] = take(lexed.errors, ei, end, (e) => e.offset);
-      const r = parseRegion(text, tokens.slice(t0, t1), comments, errors, bounds[k]!, end);
+      const ci2 = upTo(lexed.comments, ci, end, (c) => c.startOffset);
+      const ei2 = upTo(lexed.errors, ei, end, (e) => e.offset);
+      let r = parseRegion(text, tokens.slice(t0, t1), lexed.comments.slice(ci, ci2), lexed.errors.slice(ei, ei2), bounds[k]!, end, depth);
       const final = m >= starts.length;
       if (r.atEnd && !final) {
         // half-way at the region's end: parse it again with the next region (after MAX_MERGES tries, with all the rest)
@@ -217,14 +286,19 @@ export function parseLexed(text: string, lexed: Lexed, last: boolean, from = 0, 
         }
         continue;
       }
-      if (r.atEnd && final && !last) {
-        // the caller must extend the lexed run
-        out.push(r);
-        return out;
+      // braces left open before it change what this region says: one region with the one before
+      let first = { t: t0, c: ci, e: ei };
+      while (out.length > 0 && !fitsAtDepth(r, r.depthIn)) {
+        const prev = out.pop()!;
+        first = firsts.pop()!;
+        r = parseRegion(text, tokens.slice(first.t, t1), lexed.comments.slice(first.c, ci2), lexed.errors.slice(first.e, ei2), prev.start, end, prev.depthIn, true);
       }
       out.push(r);
+      firsts.push(first);
       ci = ci2;
       ei = ei2;
+      depth = depthAfter(r.depthIn, r.braces);
+      if (r.atEnd && final && !last) return out; // the caller must extend the lexed run
       break;
     }
     k = m;
@@ -233,7 +307,16 @@ export function parseLexed(text: string, lexed: Lexed, last: boolean, from = 0, 
 }
 
 /** Parses one region's tokens. */
-export function parseRegion(text: string, tokens: IToken[], commentTokens: readonly IToken[], lexErrorsRaw: readonly { offset: number; length: number }[], start: number, end: number): Region {
+export function parseRegion(
+  text: string,
+  tokens: IToken[],
+  commentTokens: readonly IToken[],
+  lexErrorsRaw: readonly { offset: number; length: number }[],
+  start: number,
+  end: number,
+  depthIn = 0,
+  depthMerged = false,
+): Region {
   /** `origin`: where the parser was when it found the error (the span may point before it) */
   const errors: (SyntaxError & { origin?: number })[] = [];
   const comments = commentTokens.map((t) => ({ text: t.image, span: tokenSpan(t) }));
@@ -248,7 +331,7 @@ export function parseRegion(text: string, tokens: IToken[], commentTokens: reado
   }
   let decls: Decl[] = [];
   let atEnd = false;
-  const lineDep = { used: false };
+  const lineDep = { used: false, outerBrace: false };
   const p = parser();
   try {
     p.arm(flattenDeepBlocks(tokens, lexErrors));
@@ -285,7 +368,20 @@ export function parseRegion(text: string, tokens: IToken[], commentTokens: reado
     }
   }
   errors.push(...lexErrors);
-  return { start, end, decls, comments, errors: errors.map((e) => ({ message: e.message, span: e.span })), atEnd, lineDependent: lineDep.used, tokens: compactTokens(tokens, commentTokens, start) };
+  return {
+    start,
+    end,
+    decls,
+    comments,
+    errors: errors.map((e) => ({ message: e.message, span: e.span })),
+    atEnd,
+    lineDependent: lineDep.used,
+    tokens: compactTokens(tokens, commentTokens, start),
+    braces: braceProfile(tokens),
+    outerBrace: lineDep.outerBrace,
+    depthIn,
+    depthMerged,
+  };
 }
 
 const KINDS: readonly TokenKind[] = ['keyword', 'identifier', 'address', 'prefix', 'integer', 'string', 'comment', 'operator', 'punctuation', 'bool'];
@@ -378,13 +474,14 @@ interface Placed {
   readonly atEof: boolean;
 }
 
-function placeParserError(e: IRecognitionException, tokens: IToken[], text: string, lineDep: { used: boolean }): Placed {
+function placeParserError(e: IRecognitionException, tokens: IToken[], text: string, lineDep: { used: boolean; outerBrace: boolean }): Placed {
   const t = e.token;
   const atEof = !t || t.tokenType === EOF || !isReal(t);
   let message = e.message;
 
   if (message.startsWith(MISSING_RCURLY)) {
     const open = innermostUnclosed(tokens, atEof ? Infinity : t.startOffset);
+    if (!open) lineDep.outerBrace = true;
     if (atEof && open) {
       return { atEof, error: { message: `${blockOf(tokens, open)} is never closed: expected \`}\` before the end of the file`, span: tokenSpan(open) } };
     }
@@ -441,11 +538,16 @@ function innermostUnclosed(tokens: IToken[], offset: number): IToken | undefined
 
 const blockKeywords = new Set<TokenType>([T.Underlay, T.Overlay, T.Host, T.Bridge, T.Container]);
 
-/** "the block of host `core-01`" for the `{` token `open` */
+/**
+ * "the block of host `core-01`" for the `{` token `open`. The look back
+ * stops at a line-first region word: what comes before one is another
+ * region, whether the tokens are a region's or the whole file's.
+ */
 function blockOf(tokens: IToken[], open: IToken): string {
   const i = tokens.indexOf(open);
   for (let j = i - 1; j >= 0 && j >= i - 3; j--) {
     const t = tokens[j]!;
+    if (t.tokenType === T.Newline && j + 1 < i && regionWords.has(tokens[j + 1]!.tokenType)) break;
     if (blockKeywords.has(t.tokenType)) {
       const name = tokens[j + 1];
       return name && name !== open && tokenMatcher(name, T.Name) ? `the block of ${t.image} \`${name.image}\`` : `the ${t.image} block`;
