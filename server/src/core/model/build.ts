@@ -182,13 +182,11 @@ class Builder {
   }
 
   private reference(word: ast.Word, expected: readonly SymbolKind[], target: Symbol | undefined, scopeHost?: Host): void {
-    this.references.push({
-      span: word.span,
-      name: word.text,
-      expected,
-      ...(target ? { target } : {}),
-      ...(scopeHost ? { scopeHost } : {}),
-    });
+    // fields set one by one, not spread: this runs for every name in the file
+    const ref: Mut<Reference> = { span: word.span, name: word.text, expected };
+    if (target) ref.target = target;
+    if (scopeHost) ref.scopeHost = scopeHost;
+    this.references.push(ref);
   }
 
   private unknown(word: ast.Word, what: string, candidates: Iterable<string>, extra = ''): void {
@@ -549,7 +547,13 @@ class Builder {
           if (hostIp === undefined) continue;
           if (hostIp === 0) hostIp = undefined; // 0.0.0.0: every address
         }
-        const publish: Publish = { container: c, ...optional('hostIp', hostIp), hostPort: pub.hostPort.value, containerPort: pub.containerPort.value, protocol, span: pub.span, decl: p };
+        const publish = { container: c } as Mut<Publish>;
+        if (hostIp !== undefined) publish.hostIp = hostIp;
+        publish.hostPort = pub.hostPort.value;
+        publish.containerPort = pub.containerPort.value;
+        publish.protocol = protocol;
+        publish.span = pub.span;
+        publish.decl = p;
         c.publishes.push(publish);
         const k = portKeyOf(publish.containerPort, protocol);
         if (!exposed.has(k)) {
@@ -562,18 +566,16 @@ class Builder {
 
   private attach(c: Mut<Container>, segment: Segment, prop: ast.NetworkProp | undefined, lit: ast.AddressLit | undefined): void {
     const ip = addressOf(lit);
-    const att: Mut<Attachment> = {
-      container: c,
-      segment,
-      ...optional('ip', ip),
-      auto: lit === undefined,
-      ...optional('prop', prop),
-      ...optional('ipSpan', lit?.span),
-      index: c.attachments.length,
-    };
+    // fields set one by one, not spread (one attachment per container at least)
+    const att = { container: c, segment } as Mut<Attachment>;
+    if (ip !== undefined) att.ip = ip;
+    att.auto = lit === undefined;
+    if (prop !== undefined) att.prop = prop;
+    if (lit !== undefined) att.ipSpan = lit.span;
+    att.index = c.attachments.length;
     c.attachments.push(att);
     segment.attachments.push(att);
-    this.pending.push({ att, ...optional('lit', lit) });
+    this.pending.push(lit !== undefined ? { att, lit } : { att });
   }
 
   /** `network X`: a bridge of the enclosing host first, then a weave/docker/ovs overlay. */
