@@ -53,7 +53,9 @@ Writes a .cnet topology (stdout, or OUT) from what a deployment already says:
               its file stem (core-01.sh), a unit's its [X-Fleet]
               MachineMetadata=host=, a drop-in's the directory above
               docker.service.d; --host NAME for inputs that say none
-  --host-address NAME=IP  the underlay address of host NAME (not in the input)
+  --host-address NAME=IP[/LEN]  an underlay address of host NAME (not in the
+              input); repeat for more hosts or addresses. Without /LEN the
+              hosts share one underlay; with it, each prefix is an underlay
 What .cnet cannot say stays a # comment in the output and a warning here.
 exit status: 0 everything represented, 1 warnings (see stderr), 2 usage error
 or unreadable or malformed input (then no OUT is written).
@@ -93,7 +95,7 @@ export function parseImportArgs(rest: readonly string[]): ImportCommand | { read
     else if ((name === '--project-name' || name === '-p') && from === 'compose') project = value();
     else if (name === '--host-address') {
       const v = value();
-      if (!/^[^=]+=\d{1,3}(\.\d{1,3}){3}$/.test(v)) throw new UsageError(`--host-address takes NAME=IP, like core-01=10.0.0.11 (got '${v}')`, 'import');
+      if (!/^[^=]+=\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(v)) throw new UsageError(`--host-address takes NAME=IP or NAME=IP/LEN, like core-01=10.0.0.11/24 (got '${v}')`, 'import');
       hostAddresses.push(v);
     } else if (name === '-h' || name === '--help') return { kind: 'help', topic: 'import' };
     else throw new UsageError(`unknown option '${name}' for import ${from}`, 'import');
@@ -119,10 +121,12 @@ export function runImport(cmd: ImportCommand, env: CliEnv): number {
     }
     sources.push(s);
   }
-  const hostAddresses = new Map<string, string>();
+  const hostAddresses = new Map<string, string[]>();
   for (const ha of cmd.hostAddresses) {
     const i = ha.indexOf('=');
-    hostAddresses.set(ha.slice(0, i), ha.slice(i + 1));
+    const l = hostAddresses.get(ha.slice(0, i)) ?? [];
+    l.push(ha.slice(i + 1));
+    hostAddresses.set(ha.slice(0, i), l);
   }
   let result: ImportResult;
   if (cmd.from === 'compose') {

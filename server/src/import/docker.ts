@@ -25,8 +25,49 @@ export interface DockerSource {
 }
 
 export interface DockerOptions {
-  /** host name → underlay address */
-  readonly hostAddresses?: ReadonlyMap<string, string>;
+  /**
+   * host name → its underlay address(es), `IP` or `IP/LEN`. Without any
+   * length the hosts share one underlay `lan` (the smallest prefix, at most
+   * /24, covering them); with lengths, each distinct prefix is an underlay.
+   */
+  readonly hostAddresses?: ReadonlyMap<string, string | readonly string[]>;
+}
+
+/** --host-address values → underlays (`lan`, `lan-2`, … in order) and each host's `address … on …` lines. */
+export function hostUnderlays(given: ReadonlyMap<string, string | readonly string[]>, hosts: readonly string[]): { underlays: { name: string; prefix: string }[]; addresses: Map<string, { ip: string; on: string }[]> } {
+  const list: [string, string, number | undefined][] = [];
+  for (const [h, v] of given) {
+    if (!hosts.includes(h)) continue;
+    for (const a of typeof v === 'string' ? [v] : v) {
+      const [ip, len] = a.split('/');
+      list.push([h, ip!, len !== undefined ? Number(len) : undefined]);
+    }
+  }
+  const underlays: { name: string; prefix: string }[] = [];
+  const addresses = new Map<string, { ip: string; on: string }[]>();
+  if (!list.length) return { underlays, addresses };
+  const named = (prefix: string): string => {
+    let u = underlays.find((x) => x.prefix === prefix);
+    if (!u) underlays.push((u = { name: underlays.length ? `lan-${underlays.length + 1}` : 'lan', prefix }));
+    return u.name;
+  };
+  const withLen = list.filter(([, , l]) => l !== undefined);
+  const cover = withLen.length ? undefined : coveringPrefix(list.map(([, ip]) => ip));
+  for (const [h, ip, len] of list) {
+    let prefix: string;
+    if (cover) prefix = cover;
+    else if (len !== undefined) prefix = prefixOf(ip, len);
+    else {
+      // no length: the underlay of a given prefix that holds it, else its /24
+      const holder = withLen.map(([, i, l]) => prefixOf(i, l!)).find((p) => prefixOf(ip, Number(p.split('/')[1])) === p);
+      prefix = holder ?? prefixOf(ip, 24);
+    }
+    const on = named(prefix);
+    let l = addresses.get(h);
+    if (!l) addresses.set(h, (l = []));
+    l.push({ ip, on });
+  }
+  return { underlays, addresses };
 }
 
 type J = Record<string, unknown>;
@@ -161,16 +202,16 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
   const overlayNames = new Map<string, string>();
 
   // underlay from --host-address
-  const addrs = [...(opts.hostAddresses ?? new Map())].filter(([h]) => [...hostNames.values()].includes(h));
   for (const [h] of opts.hostAddresses ?? new Map()) if (![...hostNames.values()].includes(h)) warnings.push({ message: `--host-address ${h}: no such host in the input (hosts: ${[...hostNames.values()].join(', ')})` });
-  if (addrs.length) items.push({ ...block(`underlay lan ${coveringPrefix(addrs.map(([, ip]) => ip))}`, [prop('uplink nat', 'assumed: the hosts reach the internet (not in the input)')]), spaced: true });
+  const under = hostUnderlays(opts.hostAddresses ?? new Map(), [...hostNames.values()]);
+  for (const u of under.underlays) items.push({ ...block(`underlay ${u.name} ${u.prefix}`, [prop('uplink nat', 'assumed: the hosts reach the internet (not in the input)')]), spaced: true });
 
   const hostBlocks: Block[] = [];
   for (const e of engines.values()) {
     const hostName = hostNames.get(e.stem)!;
     const hb = block(`host ${hostName}`, [], true);
-    const addr = opts.hostAddresses?.get(hostName);
-    if (addr) hb.body.push(prop(`address ${addr} on lan`, 'from --host-address'));
+    const addrs = under.addresses.get(hostName);
+    if (addrs) for (const a of addrs) hb.body.push(prop(`address ${a.ip} on ${a.on}`, 'from --host-address'));
     else hb.body.push(note('The input does not say where the engine runs: pass --host-address NAME=IP (or add `address A on U` and the underlay) to check traffic from other hosts or the internet.'));
     if (e.hostItems) hb.body.push(...e.hostItems);
     const bridgeNames = new Namespace(['docker0']);

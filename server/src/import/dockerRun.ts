@@ -34,8 +34,8 @@ import { exposeLines, isIpv4, isIpv4Prefix, parsePortSpec } from './ports';
 import { splitShell, type Word } from './shellWords';
 
 export interface DockerRunOptions {
-  /** host name → underlay address */
-  readonly hostAddresses?: ReadonlyMap<string, string>;
+  /** host name → underlay address(es), `IP` or `IP/LEN` (see `hostUnderlays` in docker.ts) */
+  readonly hostAddresses?: ReadonlyMap<string, string | readonly string[]>;
   /** the host of inputs that do not say theirs (a unit without fleet metadata, a daemon.json) */
   readonly host?: string;
 }
@@ -389,7 +389,8 @@ function run(rest: Word[], ctx: Ctx, at: number): void {
         const unset = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?):/.exec(pv);
         if (unset) {
           // `-p ${COREOS_PRIVATE_IPV4}:80:80` (from /etc/environment): the host's own address
-          const addr = ctx.st.opts.hostAddresses?.get(ctx.host);
+          const given = ctx.st.opts.hostAddresses?.get(ctx.host);
+          const addr = (typeof given === 'string' ? given : given?.[0])?.split('/')[0];
           pv = (addr ? addr + ':' : '') + pv.slice(unset[0].length);
           ctx.rep.warn(`docker run -p ${v}: ${unset[1]} is not set in the input; ${addr ? `taken as ${ctx.host}'s address ${addr} (--host-address)` : 'published on all the host\'s addresses (pass --host-address to bind it to the host\'s address)'}`, o.at);
         }
