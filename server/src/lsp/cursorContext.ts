@@ -27,51 +27,77 @@ export interface CursorContext {
 
 const WORD_CHAR = /[A-Za-z0-9_.\-]/;
 
+/**
+ * One pass over the text before the cursor. The statement text is not built
+ * character by character: only where a statement starts is tracked, and its
+ * text (strings shown as `""`) is read back for a block header and for the
+ * statement under the cursor.
+ */
 export function cursorContext(text: string, offset: number): CursorContext {
   const end = Math.max(0, Math.min(offset, text.length));
   const blocks: Block[] = [];
-  let stmt = '';
+  let stmtStart = 0;
+  let stmtEnd = end;
   let inert = false;
   let i = 0;
   while (i < end) {
-    const ch = text[i]!;
-    if (ch === '#' || (ch === '/' && text[i + 1] === '/')) {
+    const c = text.charCodeAt(i);
+    if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47)) {
       // comment to end of line
       let j = i;
-      while (j < text.length && text[j] !== '\n' && text[j] !== '\r') j++;
+      while (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
       if (j >= end) {
         inert = true;
-        i = end;
+        stmtEnd = i;
         break;
       }
       i = j;
       continue;
     }
-    if (ch === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"' && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+    if (c === 34 /* " */) {
+      const j = stringEnd(text, i);
       if (j >= end) {
         inert = true;
-        i = end;
+        stmtEnd = i;
         break;
       }
-      stmt += ' "" ';
       i = j + 1;
       continue;
     }
-    if (ch === '\n' || ch === '\r' || ch === ';') stmt = '';
-    else if (ch === '{') {
-      const words = stmt.trim().split(/\s+/).filter(Boolean);
+    if (c === 10 || c === 13 || c === 59 /* ; */) stmtStart = i + 1;
+    else if (c === 123 /* { */) {
+      const words = statement(text, stmtStart, i).trim().split(/\s+/).filter(Boolean);
       blocks.push({ kind: words[0] ?? '', name: words[1] });
-      stmt = '';
-    } else if (ch === '}') {
+      stmtStart = i + 1;
+    } else if (c === 125 /* } */) {
       blocks.pop();
-      stmt = '';
-    } else stmt += ch;
+      stmtStart = i + 1;
+    }
     i++;
   }
+  const stmt = statement(text, stmtStart, stmtEnd);
   let p = stmt.length;
   while (p > 0 && WORD_CHAR.test(stmt[p - 1]!)) p--;
   const partial = stmt.slice(p);
   return { blocks, before: stmt.slice(0, p), partial, partialStart: end - partial.length, inert };
+}
+
+/** index of the closing `"` of the string opened at `i` (or of the line end, or the text's end, when unterminated) */
+function stringEnd(text: string, i: number): number {
+  let j = i + 1;
+  while (j < text.length && text.charCodeAt(j) !== 34 && text.charCodeAt(j) !== 10) j += text.charCodeAt(j) === 92 /* \\ */ ? 2 : 1;
+  return j;
+}
+
+/** the statement text[from, to) as the cursor sees it: each complete string as ` "" ` (it holds no comment) */
+function statement(text: string, from: number, to: number): string {
+  let out = '';
+  let k = from;
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) !== 34) continue;
+    out += text.slice(k, i) + ' "" ';
+    i = stringEnd(text, i);
+    k = i + 1;
+  }
+  return k < to ? out + text.slice(k, to) : out;
 }
