@@ -61,6 +61,22 @@ describe('import and export commands', function () {
     assert.ok(errs[0]!.range.start.line >= 3, `at the broken flow sequence, not line ${errs[0]!.range.start.line}`);
   });
 
+  it('Import from docker run lines reads a deploy script: the host is its stem, what has no --name is said at its line', async () => {
+    const src = wsUri('docker-run', 'edge.sh');
+    const target = wsUri('docker-run', 'edge.cnet');
+    if (fs.existsSync(target.fsPath)) fs.rmSync(target.fsPath);
+    const got = await vscode.commands.executeCommand<vscode.Uri | undefined>('cnet.importDockerRun', [src], target);
+    assert.strictEqual(got?.toString(), target.toString());
+    const text = fs.readFileSync(target.fsPath, 'utf8');
+    assert.match(text, /host edge \{/);
+    assert.match(text, /network app ip 172\.29\.0\.10/);
+    assert.match(text, /container nginx \{[^}]*link api/);
+    const ds = await waitForDiagnostics(target, (d) => d.some((x) => x.source === 'cnet import'), 'import warnings');
+    const noName = ds.find((d) => d.source === 'cnet import' && /without --name/.test(d.message));
+    assert.ok(noName, ds.map((d) => d.message).join('; '));
+    assert.strictEqual(noName.relatedInformation?.[0]?.location.range.start.line, 3, 'points at the docker run line without --name');
+  });
+
   it('Export writes what builds the open topology and opens it', async function () {
     await open('shop.cnet');
     const dir = wsUri('exported-compose');
