@@ -6,21 +6,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../../../bench/generate';
-import { run, type CliEnv } from '../../../server/src/cli/run';
 import { analyze, resolveEndpoint } from '../../../server/src/core/index';
 import type { PortQuery } from '../../../server/src/core/reach/api';
 import { diffMatrices, gainedPairs, lostPairs } from '../../../server/src/diff/index';
 import { ROOT } from '../cli/harness';
+import { cli as inProcess } from '../cli/inProcess';
 import { randomTopology } from '../reach/random';
 
-function cli(argv: string[]): { status: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const env: CliEnv = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, env: {}, cwd: ROOT, version: 'test', informationUri: 'https://example.invalid' };
-  const status = run(argv, env);
-  assert.equal(typeof status, 'number');
-  return { status: status as number, stdout, stderr };
-}
+const cli = (argv: string[]) => inProcess(argv, ROOT);
 
 const dir = mkdtempSync(join(tmpdir(), 'cnet-diff-'));
 let seq = 0;
@@ -58,8 +51,8 @@ function expected(oldText: string, newText: string, port?: PortQuery): Json {
 
 function diffJson(oldText: string, newText: string, extra: string[] = []): { status: number; json: Json } {
   const r = cli(['diff', file(oldText), file(newText), '--format', 'json', ...extra]);
-  assert.ok(r.status === 0 || r.status === 1, r.stderr);
-  return { status: r.status, json: JSON.parse(r.stdout) as Json };
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  return { status: r.code, json: JSON.parse(r.stdout) as Json };
 }
 
 const single = readFileSync(join(ROOT, 'examples', 'single-host.cnet'), 'utf8');
@@ -68,7 +61,7 @@ const withIccFalse = single.replace('host core-01 {\n', 'host core-01 {\n  bridg
 describe('cnet diff', () => {
   it('help diff prints the full usage, with the exit-status decision', () => {
     const r = cli(['help', 'diff']);
-    assert.equal(r.status, 0);
+    assert.equal(r.code, 0);
     assert.match(r.stdout, /^usage: cnet diff OLD NEW/);
     assert.match(r.stdout, /added or removed\s+endpoint counts as a change/);
   });
@@ -80,7 +73,7 @@ describe('cnet diff', () => {
       assert.equal(status, 0);
       assert.deepEqual(json, { gained: [], lost: [], added: [], removed: [] });
       const t = cli(['diff', `examples/${ex}.cnet`, `examples/${ex}.cnet`]);
-      assert.equal(t.status, 0);
+      assert.equal(t.code, 0);
       assert.match(t.stdout, /^no reachability change between the \d+ endpoints both versions have\n$/);
     });
   }
@@ -120,7 +113,7 @@ describe('cnet diff', () => {
     assert.deepEqual(json.removed, ['redis']);
     assert.deepEqual(json, expected(single, renamed));
     const t = cli(['diff', file(single), file(renamed)]);
-    assert.equal(t.status, 1);
+    assert.equal(t.code, 1);
     assert.match(t.stdout, /^added valkey$/m);
     assert.match(t.stdout, /^removed redis$/m);
     assert.match(t.stdout, /no reachability change between the 4 endpoints both versions have \(but 1 added, 1 removed\)/);
@@ -128,7 +121,7 @@ describe('cnet diff', () => {
 
   it('text format: + and - lines with the disposition, a summary', () => {
     const r = cli(['diff', file(single), file(withIccFalse)]);
-    assert.equal(r.status, 1);
+    assert.equal(r.code, 1);
     const want = expected(single, withIccFalse);
     const lines = r.stdout.trimEnd().split('\n');
     assert.deepEqual(lines.slice(0, want.lost.length), want.lost.map((p) => `- ${p.from} -> ${p.to} (dropped: ${p.disposition})`));
@@ -177,14 +170,14 @@ describe('cnet diff', () => {
     const ok = file(single);
     for (const argv of [['diff', ok], ['diff', ok, ok, ok], ['diff', ok, ok, '--format', 'csv'], ['diff', ok, ok, '--port', '70000'], ['diff', ok, ok, '--nope']]) {
       const r = cli(argv);
-      assert.equal(r.status, 2, argv.join(' '));
+      assert.equal(r.code, 2, argv.join(' '));
       assert.match(r.stderr, /usage: cnet diff/);
     }
-    assert.equal(cli(['diff', ok, join(dir, 'missing.cnet')]).status, 2);
+    assert.equal(cli(['diff', ok, join(dir, 'missing.cnet')]).code, 2);
     const broken = file('host h {\n  container a { expose 80/tcp }\n  container b { network }}\n');
     for (const argv of [['diff', ok, broken], ['diff', broken, ok]]) {
       const r = cli(argv);
-      assert.equal(r.status, 2);
+      assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /v\d+\.cnet:3:\d+: error\[syntax\]/);
     }

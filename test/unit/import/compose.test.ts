@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { analyze } from '../../../server/src/core/index';
 import { formatIp } from '../../../server/src/core/model/ip';
 import type { Container } from '../../../server/src/core/model/types';
-import { run, type CliEnv } from '../../../server/src/cli/run';
+import { cli } from '../cli/inProcess';
 import { importCompose } from '../../../server/src/import/compose';
 import { formatText } from '../../../server/src/lsp/format';
 import { repoRoot as root } from '../reach/helpers';
@@ -26,29 +26,6 @@ function corpus(): string[] {
     for (const f of readdirSync(join(CORPUS, dir.name)).sort()) if (/\.ya?ml$/.test(f)) out.push(join(dir.name, f));
   }
   return out.sort();
-}
-
-interface Cli {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(argv: string[], cwd: string, env: Record<string, string> = {}): Cli {
-  let stdout = '';
-  let stderr = '';
-  const e: CliEnv = {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    stdoutIsTTY: false,
-    env,
-    cwd,
-    version: '0.0.0-test',
-    informationUri: 'https://example.invalid/cnet',
-  };
-  const code = run(argv, e);
-  assert.equal(typeof code, 'number', 'import runs synchronously');
-  return { code: code as number, stdout, stderr };
 }
 
 type Y = Record<string, unknown>;

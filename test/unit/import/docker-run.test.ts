@@ -45,7 +45,7 @@ import type { Container, Topology } from '../../../server/src/core/model/types';
 import { importDockerRun } from '../../../server/src/import/dockerRun';
 import { formatText } from '../../../server/src/lsp/format';
 import { repoRoot } from '../reach/helpers';
-import { cli } from './cliEnv';
+import { cli } from '../cli/inProcess';
 
 const ROOT = repoRoot();
 const FIX = join(ROOT, 'test/fixtures/import/docker-run');

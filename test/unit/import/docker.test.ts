@@ -8,29 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../../server/src/core/index';
 import { formatCidr, formatIp } from '../../../server/src/core/model/ip';
-import { run, type CliEnv } from '../../../server/src/cli/run';
+import { cli } from '../cli/inProcess';
 import { engineStem, importDocker } from '../../../server/src/import/docker';
 import { formatText } from '../../../server/src/lsp/format';
 import { repoRoot as root } from '../reach/helpers';
 
 const repoRoot = root();
 const DIR = join(repoRoot, 'test/fixtures/import/docker');
-
-function cli(argv: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const e: CliEnv = {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    stdoutIsTTY: false,
-    env: {},
-    cwd,
-    version: '0.0.0-test',
-    informationUri: 'https://example.invalid/cnet',
-  };
-  const code = run(argv, e);
-  return { code: code as number, stdout, stderr };
-}
 
 type J = Record<string, any>;
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();

@@ -1,5 +1,6 @@
-// The CliEnv the import and export tests run `cnet` in, in process: output
+// The CliEnv the import, export and diff tests run `cnet` in, in process: output
 // captured, no terminal, an empty environment unless given.
+import * as assert from 'node:assert/strict';
 import { run, type CliEnv } from '../../../server/src/cli/run';
 
 export interface CliOutcome {
@@ -21,5 +22,6 @@ export function cli(argv: readonly string[], cwd: string, env: Record<string, st
     informationUri: 'https://example.invalid/cnet',
   };
   const code = run([...argv], e);
+  assert.equal(typeof code, 'number', 'runs synchronously');
   return { code: code as number, stdout, stderr };
 }
