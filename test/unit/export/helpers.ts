@@ -58,6 +58,32 @@ export function randomCases(count: number, opts: { singleHost?: boolean; restric
   return out;
 }
 
+/**
+ * Imports `importedText` and compares its port-less matrix with the case's
+ * over the case's containers: errors of the imported topology, missing
+ * containers, and the differing cells (reachable or not), as messages.
+ */
+export function roundTripDiffs(c: Case, importedText: string): { errors: string[]; missing: string[]; diffs: string[]; added: number } {
+  const back = analyze(importedText);
+  const errors = back.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'unreachable' && d.code !== 'unexpectedly-reachable').map((d) => `${d.code}: ${d.message}`);
+  const m0 = c.analysis.engine.matrix();
+  const m1 = back.engine.matrix();
+  const names = c.analysis.topology.containers.map((x) => x.name);
+  const i0 = new Map(m0.endpoints.map((n, i) => [n, i]));
+  const i1 = new Map(m1.endpoints.map((n, i) => [n, i]));
+  const missing = names.filter((n) => !i1.has(n));
+  const diffs: string[] = [];
+  if (!missing.length)
+    for (const a of names)
+      for (const b of names) {
+        if (a === b) continue;
+        const d0 = m0.cell(i0.get(a)!, i0.get(b)!);
+        const d1 = m1.cell(i1.get(a)!, i1.get(b)!);
+        if ((d0 === 'ACCEPTED') !== (d1 === 'ACCEPTED')) diffs.push(`${a} -> ${b}: ${d0} before, ${d1} after`);
+      }
+  return { errors, missing, diffs, added: back.topology.containers.length - names.length };
+}
+
 export function writeFiles(files: readonly ExportFile[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'cnet-export-'));
   for (const f of files) {

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/index';
 import { exportTopology, type ExportWarningCode } from '../../../server/src/export/index';
 import { importCompose } from '../../../server/src/import/compose';
-import { exampleCases, randomCases, type Case } from './helpers';
+import { exampleCases, randomCases, roundTripDiffs, type Case } from './helpers';
 
 /** Why a topology with this export warning cannot round-trip through compose. */
 const NOT_ROUND_TRIPPABLE: Partial<Record<ExportWarningCode, string>> = {
@@ -72,24 +72,10 @@ describe('export --to compose, then import compose: the same matrix', () => {
       const imported = importCompose(r.files[0]!.text, { fileName: 'docker-compose.yml', projectName: 'roundtrip', host: host.name });
       assert.deepEqual(imported.errors, [], 'import errors');
       assert.ok(imported.text !== undefined);
-      const back = analyze(imported.text);
-      const errors = back.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'unreachable' && d.code !== 'unexpectedly-reachable');
-      assert.deepEqual(errors.map((d) => `${d.code}: ${d.message}`), [], `the imported topology has errors:\n${imported.text}`);
-      const m0 = c.analysis.engine.matrix();
-      const m1 = back.engine.matrix();
-      const names = t.containers.map((x) => x.name);
-      const i0 = new Map(m0.endpoints.map((n, i) => [n, i]));
-      const i1 = new Map(m1.endpoints.map((n, i) => [n, i]));
-      for (const n of names) assert.ok(i1.has(n), `${n} is missing after the round trip`);
-      const diffs: string[] = [];
-      for (const a of names)
-        for (const b of names) {
-          if (a === b) continue;
-          const d0 = m0.cell(i0.get(a)!, i0.get(b)!);
-          const d1 = m1.cell(i1.get(a)!, i1.get(b)!);
-          if ((d0 === 'ACCEPTED') !== (d1 === 'ACCEPTED')) diffs.push(`${a} -> ${b}: ${d0} before, ${d1} after`);
-        }
-      assert.deepEqual(diffs, [], `\n${r.files[0]!.text}\n${imported.text}`);
+      const rt = roundTripDiffs(c, imported.text);
+      assert.deepEqual(rt.errors, [], `the imported topology has errors:\n${imported.text}`);
+      assert.deepEqual(rt.missing, [], 'containers missing after the round trip');
+      assert.deepEqual(rt.diffs, [], `\n${r.files[0]!.text}\n${imported.text}`);
       compared++;
     });
   }

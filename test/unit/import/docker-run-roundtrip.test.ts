@@ -7,12 +7,11 @@
 // public underlay among several are excluded (uplinks are not in the input). Constructs a target
 // cannot carry are export warnings; topologies with them are excluded by code.
 import * as assert from 'node:assert/strict';
-import { analyze } from '../../../server/src/core/index';
 import { formatIp } from '../../../server/src/core/model/ip';
 import type { Topology } from '../../../server/src/core/model/types';
 import { exportTopology, type ExportWarningCode } from '../../../server/src/export/index';
 import { importDockerRun } from '../../../server/src/import/dockerRun';
-import { exampleCases, randomCases, type Case } from '../export/helpers';
+import { exampleCases, randomCases, roundTripDiffs, type Case } from '../export/helpers';
 
 const COMMON: Partial<Record<ExportWarningCode, string>> = {
   'overlay-driver': 'weave and ovs attachments are not Docker networks the export creates',
@@ -64,25 +63,11 @@ for (const target of ['docker', 'systemd'] as const) {
         const imported = importDockerRun(r.files.map((f) => ({ name: f.path, text: f.text })), { hostAddresses: addrs });
         assert.deepEqual(imported.errors, [], 'import errors');
         assert.ok(imported.text !== undefined);
-        const back = analyze(imported.text);
-        const errors = back.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'unreachable' && d.code !== 'unexpectedly-reachable');
-        assert.deepEqual(errors.map((d) => `${d.code}: ${d.message}`), [], `the imported topology has errors:\n${imported.text}`);
-        const m0 = c.analysis.engine.matrix();
-        const m1 = back.engine.matrix();
-        const names = t.containers.map((x) => x.name);
-        const i0 = new Map(m0.endpoints.map((n, i) => [n, i]));
-        const i1 = new Map(m1.endpoints.map((n, i) => [n, i]));
-        for (const n of names) assert.ok(i1.has(n), `${n} is missing after the round trip`);
-        assert.equal(back.topology.containers.length, names.length, 'no container is added');
-        const diffs: string[] = [];
-        for (const a of names)
-          for (const b of names) {
-            if (a === b) continue;
-            const d0 = m0.cell(i0.get(a)!, i0.get(b)!);
-            const d1 = m1.cell(i1.get(a)!, i1.get(b)!);
-            if ((d0 === 'ACCEPTED') !== (d1 === 'ACCEPTED')) diffs.push(`${a} -> ${b}: ${d0} before, ${d1} after`);
-          }
-        assert.deepEqual(diffs, [], `\n${r.files.map((f) => `== ${f.path}\n${f.text}`).join('\n')}\n${imported.text}`);
+        const rt = roundTripDiffs(c, imported.text);
+        assert.deepEqual(rt.errors, [], `the imported topology has errors:\n${imported.text}`);
+        assert.deepEqual(rt.missing, [], 'containers missing after the round trip');
+        assert.equal(rt.added, 0, 'no container is added');
+        assert.deepEqual(rt.diffs, [], `\n${r.files.map((f) => `== ${f.path}\n${f.text}`).join('\n')}\n${imported.text}`);
         compared++;
       });
     }
