@@ -12,6 +12,7 @@
  * `lan` (the smallest prefix, at most /24, covering the given addresses);
  * without it the host block only says so in a comment, as compose does.
  */
+import { formatCidr, parseCidr } from '../core/model/ip';
 import { block, note, prop, quote, renderCnet, type Block, type Item } from './cnetText';
 import { Reporter, type ImportMessage, type ImportResult } from './messages';
 import { Namespace, RESERVED_GLOBAL } from './names';
@@ -75,7 +76,7 @@ const isObj = (v: unknown): v is J => typeof v === 'object' && v !== null && !Ar
 const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** A JSON parse error → offset in the text (Node's message says `at position N`, or line/column). */
-function jsonErrorOffset(text: string, e: Error): number {
+export function jsonErrorOffset(text: string, e: Error): number {
   const pos = /position (\d+)/.exec(e.message);
   if (pos) return Number(pos[1]);
   const lc = /line (\d+) column (\d+)/.exec(e.message);
@@ -504,15 +505,10 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
   return { text: renderCnet(items), warnings, errors };
 }
 
-function ipNum(ip: string): number {
-  return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-}
-function ipStr(n: number): string {
-  return [24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.');
-}
-function prefixOf(ip: string, len: number): string {
-  const size = 2 ** (32 - len);
-  return `${ipStr(Math.floor(ipNum(ip) / size) * size)}/${len}`;
+/** `10.1.15.7`, 24 → `10.1.15.0/24` (core's IPv4 arithmetic; a malformed address is returned as written). */
+export function prefixOf(ip: string, len: number): string {
+  const c = parseCidr(`${ip}/${len}`);
+  return c ? formatCidr(c) : `${ip}/${len}`;
 }
 
 /** The longest prefix (at most /24) holding every address. */

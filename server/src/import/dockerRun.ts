@@ -28,7 +28,8 @@
  * the same `renderEngines` — one mapping of Docker to `.cnet`.
  */
 import { block, note, prop, type Item } from './cnetText';
-import { renderEngines, type DockerSource, type Engine } from './docker';
+import { cidrContains, cidrSize, formatCidr, parseCidr, parseIp } from '../core/model/ip';
+import { engineStem, jsonErrorOffset, prefixOf, renderEngines, type DockerSource, type Engine } from './docker';
 import { Reporter, type ImportMessage, type ImportResult } from './messages';
 import { exposeLines, isIpv4, isIpv4Prefix, parsePortSpec } from './ports';
 import { splitShell, type Word } from './shellWords';
@@ -71,7 +72,7 @@ const GLOBAL_VALUE = new Set(['H', 'host', 'config', 'c', 'context', 'l', 'log-l
 /** dockerd flags that shape container networking, and what cnet does with them. */
 const DOCKERD_NET = new Set(['bip', 'icc', 'ip-masq', 'mtu', 'userland-proxy', 'ip', 'fixed-cidr', 'default-gateway', 'iptables', 'ip-forward', 'b', 'bridge', 'ipv6', 'fixed-cidr-v6', 'default-address-pool', 'ip6tables', 'cluster-store', 'cluster-advertise', 'default-gateway-v6']);
 /** dockerd flags that take a value when written without `=` (so the next word is not taken for a flag's value by mistake). */
-const DOCKERD_VALUE = new Set(['bip', 'mtu', 'ip', 'fixed-cidr', 'default-gateway', 'b', 'bridge', 'fixed-cidr-v6', 'default-address-pool', 'cluster-store', 'cluster-advertise', 'default-gateway-v6', 'H', 'host', 'g', 'graph', 'data-root', 's', 'storage-driver', 'storage-opt', 'log-driver', 'log-opt', 'dns', 'dns-search', 'dns-opt', 'insecure-registry', 'registry-mirror', 'exec-opt', 'exec-root', 'p', 'pidfile', 'label', 'log-level', 'l', 'tlscacert', 'tlscert', 'tlskey', 'config-file', 'cgroup-parent', 'default-ulimit', 'userns-remap', 'max-concurrent-downloads', 'max-concurrent-uploads', 'containerd', 'add-runtime', 'default-runtime', 'api-cors-header', 'authorization-plugin', 'group', 'G', 'mtu']);
+const DOCKERD_VALUE = new Set(['bip', 'mtu', 'ip', 'fixed-cidr', 'default-gateway', 'b', 'bridge', 'fixed-cidr-v6', 'default-address-pool', 'cluster-store', 'cluster-advertise', 'default-gateway-v6', 'H', 'host', 'g', 'graph', 'data-root', 's', 'storage-driver', 'storage-opt', 'log-driver', 'log-opt', 'dns', 'dns-search', 'dns-opt', 'insecure-registry', 'registry-mirror', 'exec-opt', 'exec-root', 'p', 'pidfile', 'label', 'log-level', 'l', 'tlscacert', 'tlscert', 'tlskey', 'config-file', 'cgroup-parent', 'default-ulimit', 'userns-remap', 'max-concurrent-downloads', 'max-concurrent-uploads', 'containerd', 'add-runtime', 'default-runtime', 'api-cors-header', 'authorization-plugin', 'group', 'G']);
 
 interface Opt {
   readonly name: string;
@@ -236,19 +237,13 @@ class State {
   }
 }
 
-/** `core-01.sh` → `core-01`, `edge.docker.env` → `edge` (as `import docker` groups `web1.containers.json`). */
-function stemOf(file: string): string {
-  const base = file.replace(/^.*[\\/]/, '');
-  return base.replace(/\..*$/, '') || 'docker-host';
-}
-
 /** File names that say nothing of the host (`daemon.json`, `subnet.env`, `docker`): the host is elsewhere. */
 const GENERIC_STEMS = new Set(['daemon', 'subnet', 'docker', 'flannel_docker_opts', 'docker_opts', 'environment', 'network-environment', 'flannel-network-config', 'config']);
 
 /** The host of a file that is not a unit: --host, its stem, or (generic names) its directory or the only host so far. */
 function fileHost(name: string, opts: DockerRunOptions, st: State): string {
   if (opts.host) return opts.host;
-  const stem = stemOf(name);
+  const stem = engineStem(name);
   if (!GENERIC_STEMS.has(stem)) return stem;
   return dirHost(name) ?? (st.hosts.size === 1 ? [...st.hosts.keys()][0]! : 'docker-host');
 }
@@ -269,8 +264,6 @@ interface Ctx {
   readonly rep: Reporter;
   /** the host commands of this file run on */
   readonly host: string;
-  /** the unit or script's own docker0-related context: is this a docker.service drop-in / unit */
-  readonly unitName?: string;
 }
 
 const basename = (s: string) => s.replace(/^.*\//, '');
@@ -486,11 +479,9 @@ function networkCreate(rest: Word[], ctx: Ctx, at: number): void {
 }
 
 function inPrefix(ip: string, prefix: string): boolean {
-  const [base, len] = prefix.split('/');
-  if (!base || len === undefined || !isIpv4(ip) || !isIpv4(base)) return false;
-  const n = (s: string) => s.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  const size = 2 ** (32 - Number(len));
-  return Math.floor(n(ip) / size) === Math.floor(n(base) / size);
+  const c = parseCidr(prefix);
+  const i = parseIp(ip);
+  return c !== undefined && i !== undefined && cidrContains(c, i);
 }
 
 function networkConnect(rest: Word[], ctx: Ctx, at: number): void {
@@ -683,7 +674,7 @@ function unitFile(src: DockerSource, rep: Reporter, st: State, opts: DockerRunOp
     if (lines.some((l) => /^Exec/.test(l.key))) rep.warn(`no [X-Fleet] MachineMetadata=host=… in this unit: fleet may run it anywhere; imported on host '${host}' (--host NAME chooses)`, 0);
   }
   fleetHosts.set(file.replace(/\.service$/, ''), host);
-  const ctx: Ctx = { st, rep, host, unitName: unit };
+  const ctx: Ctx = { st, rep, host };
   const vars = new Map<string, string>();
   const isDocker = unit === 'docker' || unit === 'early-docker';
   const isFlanneld = unit === 'flanneld';
@@ -775,12 +766,6 @@ function subnetEnv(text: string, rep: Reporter, st: State, host: string): void {
 
 // --- to inspect shapes -----------------------------------------------------------
 
-const ipNum = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-const ipStr = (n: number) => [24, 16, 8, 0].map((b) => Math.floor(n / 2 ** b) % 256).join('.');
-function prefixOf(ip: string, len: number): string {
-  const size = 2 ** (32 - len);
-  return `${ipStr(Math.floor(ipNum(ip) / size) * size)}/${len}`;
-}
 
 function toEngine(h: HostState, st: State, overlays: Map<string, NetSpec>): Engine {
   const containers: Engine['containers'] = [];
@@ -897,24 +882,25 @@ function toEngine(h: HostState, st: State, overlays: Map<string, NetSpec>): Engi
 
 /** The first lease of `f` no host holds yet (in the order hosts appear). */
 function assumeLease(f: FlannelConfig, st: State): string {
-  const [base, len] = f.network.split('/');
-  const size = 2 ** (32 - f.subnetLen);
-  const start = ipNum(prefixOf(base!, Number(len)).split('/')[0]!);
-  const count = 2 ** (f.subnetLen - Number(len));
+  const net = parseCidr(f.network)!; // an IPv4 prefix: flannelJson and subnetEnv take no other
+  const size = cidrSize({ base: 0, length: f.subnetLen });
+  const count = 2 ** (f.subnetLen - net.length);
   const taken = st.leasesTaken;
   for (const h of st.hosts.values()) {
     const b = h.dockerd.get('bip')?.value ?? h.lease?.subnet;
-    if (b && b.includes('/')) taken.add(ipNum(prefixOf(b.split('/')[0]!, f.subnetLen).split('/')[0]!));
+    const lease = b && b.includes('/') ? parseCidr(`${b.split('/')[0]}/${f.subnetLen}`) : undefined;
+    if (lease) taken.add(lease.base);
   }
-  // flannel never hands out the network's first subnet (SubnetMin defaults to the second)
+  // flannel never hands out the network's first subnet (SubnetMin defaults to the second);
+  // at most one step per host holding a lease before a free one
   for (let i = 1; i < count; i++) {
-    const n = start + i * size;
+    const n = (net.base + i * size) >>> 0;
     if (!taken.has(n)) {
       taken.add(n);
-      return `${ipStr(n)}/${f.subnetLen}`;
+      return formatCidr({ base: n, length: f.subnetLen });
     }
   }
-  return `${ipStr(start)}/${f.subnetLen}`;
+  return formatCidr({ base: net.base, length: f.subnetLen });
 }
 
 // --- entry -----------------------------------------------------------------------
@@ -934,8 +920,9 @@ export function importDockerRun(sources: readonly DockerSource[], opts: DockerRu
   const reps: Reporter[] = [];
   const warnings: ImportMessage[] = [];
   const fleetHosts = new Map<string, string>();
-  // units first by name so MachineOf= finds its unit; flannel configs before drop-ins need them (resolved at the end anyway)
-  const ordered = [...sources].sort((a, b) => (kindOf(a) === 'unit' && kindOf(b) === 'unit' && /MachineOf=/.test(a.text) !== /MachineOf=/.test(b.text) ? (/MachineOf=/.test(a.text) ? 1 : -1) : 0));
+  // units placed by MachineOf= after the others, so the unit they name has its host already
+  const placedByOther = (x: DockerSource) => kindOf(x) === 'unit' && /MachineOf=/.test(x.text);
+  const ordered = [...sources.filter((x) => !placedByOther(x)), ...sources.filter(placedByOther)];
   for (const src of ordered) {
     const rep = new Reporter(src.name, src.text);
     reps.push(rep);
@@ -945,11 +932,11 @@ export function importDockerRun(sources: readonly DockerSource[], opts: DockerRu
       try {
         data = JSON.parse(src.text);
       } catch (e) {
-        rep.error(`invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, /position (\d+)/.exec((e as Error).message) ? Number(/position (\d+)/.exec((e as Error).message)![1]) : 0);
+        rep.error(`invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, jsonErrorOffset(src.text, e as Error));
         continue;
       }
       if (typeof data === 'object' && data !== null && !Array.isArray(data) && 'Network' in data) {
-        const stem = stemOf(src.name);
+        const stem = engineStem(src.name);
         const m = /^flannel-(.+)-network-config$/.exec(stem);
         flannelJson(src.text, rep, 0, m ? m[1]! : 'flannel', st, false);
       } else if (typeof data === 'object' && data !== null && !Array.isArray(data) && ['bip', 'icc', 'mtu', 'ip-masq', 'userland-proxy', 'iptables', 'fixed-cidr', 'ip'].some((k) => k in data)) {
