@@ -133,3 +133,16 @@ function plain(v: unknown, depth: number): unknown {
   for (const k of Object.keys(o).sort()) if (!POSITIONAL.has(k)) out[k] = plain(o[k], depth + 1);
   return out;
 }
+
+/** An edit as the syntax properties draw it: at a fraction of the text's length, delete `del` characters and insert `ins`. */
+export interface Splice {
+  readonly at: number;
+  readonly del: number;
+  readonly ins: string;
+}
+
+/** `e` applied to `text` (the position clamped, so any splice applies to any text). */
+export function applySplice(text: string, e: Splice): string {
+  const p = Math.min(text.length, Math.floor(e.at * (text.length + 1)));
+  return text.slice(0, p) + e.ins + text.slice(p + e.del);
+}

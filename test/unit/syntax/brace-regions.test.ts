@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MAX_BLOCK_DEPTH, parse, parseWhole } from '../../../server/src/core/syntax/parser';
 import { IncrementalParser } from '../../../server/src/core/syntax/incremental';
-import { corpus, runs, SEED } from '../robust/corpus';
+import { applySplice, corpus, runs, SEED, type Splice } from '../robust/corpus';
 import { generate } from '../../../bench/generate';
 
 const FILES = [...corpus(), { name: 'generated-40', text: generate(40, 5).text }];
@@ -26,21 +26,12 @@ const PIECES = [
 const piece = fc.constantFrom(...PIECES);
 const soup = fc.array(piece, { minLength: 1, maxLength: 6 }).map((xs) => xs.join(''));
 
-interface Edit {
-  readonly at: number;
-  readonly del: number;
-  readonly ins: string;
-}
-const edit: fc.Arbitrary<Edit> = fc.record({
+const edit: fc.Arbitrary<Splice> = fc.record({
   at: fc.double({ min: 0, max: 1, noNaN: true }),
   del: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 200 }) }),
   ins: fc.oneof({ weight: 4, arbitrary: soup }, { weight: 1, arbitrary: fc.constant('') }),
 });
 
-function apply(text: string, e: Edit): string {
-  const p = Math.min(text.length, Math.floor(e.at * (text.length + 1)));
-  return text.slice(0, p) + e.ins + text.slice(p + e.del);
-}
 
 describe('syntax: regions after braces left open', function () {
   this.timeout(300000);
@@ -48,7 +39,7 @@ describe('syntax: regions after braces left open', function () {
   it('parse() equals a whole-file parse after brace-heavy edits', () => {
     fc.assert(
       fc.property(fc.constantFrom(...FILES), fc.array(edit, { minLength: 1, maxLength: 6 }), (f, edits) => {
-        const text = edits.reduce(apply, f.text);
+        const text = edits.reduce(applySplice, f.text);
         assert.deepStrictEqual(parse(text), parseWhole(text));
       }),
       { seed: SEED + 7, numRuns: runs(400) },
@@ -62,7 +53,7 @@ describe('syntax: regions after braces left open', function () {
         let text = f.text;
         assert.deepStrictEqual(ip.parse(text), parse(text));
         for (const e of edits) {
-          text = apply(text, e);
+          text = applySplice(text, e);
           assert.deepStrictEqual(ip.parse(text), parse(text));
         }
       }),

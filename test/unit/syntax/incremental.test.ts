@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse, parseWhole, tokenStream, lex } from '../../../server/src/core/syntax/parser';
 import { IncrementalParser } from '../../../server/src/core/syntax/incremental';
-import { corpus, runs, SEED } from '../robust/corpus';
+import { applySplice, corpus, runs, SEED, type Splice } from '../robust/corpus';
 import { generate } from '../../../bench/generate';
 
 const FILES = corpus();
@@ -25,22 +25,13 @@ const SEPARATORS = [' ', ' ', '\n', '\n', '\r\n', '\r', '', ';'];
 const word = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...WORDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 4, unit: 'binary' }) });
 const soup = fc.array(fc.tuple(word, fc.constantFrom(...SEPARATORS)), { maxLength: 12 }).map((ts) => ts.map(([w, s]) => w + s).join(''));
 
-interface Edit {
-  readonly at: number;
-  readonly del: number;
-  readonly ins: string;
-}
 const frac = fc.double({ min: 0, max: 1, noNaN: true });
-const edit: fc.Arbitrary<Edit> = fc.record({
+const edit: fc.Arbitrary<Splice> = fc.record({
   at: frac,
   del: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 30 }) }, { weight: 1, arbitrary: fc.integer({ min: 30, max: 400 }) }),
   ins: fc.oneof({ weight: 3, arbitrary: soup }, { weight: 1, arbitrary: fc.constant('') }),
 });
 
-function apply(text: string, e: Edit): string {
-  const p = Math.min(text.length, Math.floor(e.at * (text.length + 1)));
-  return text.slice(0, p) + e.ins + text.slice(p + e.del);
-}
 
 describe('syntax: region-wise and incremental parsing', function () {
   this.timeout(300000);
@@ -52,7 +43,7 @@ describe('syntax: region-wise and incremental parsing', function () {
   it('parse() equals a whole-file parse after random edits', () => {
     fc.assert(
       fc.property(fc.constantFrom(...FILES), fc.array(edit, { minLength: 1, maxLength: 4 }), (f, edits) => {
-        const text = edits.reduce(apply, f.text);
+        const text = edits.reduce(applySplice, f.text);
         assert.deepStrictEqual(parse(text), parseWhole(text));
       }),
       { seed: SEED, numRuns: runs(400) },
@@ -67,7 +58,7 @@ describe('syntax: region-wise and incremental parsing', function () {
         let text = f.text;
         assert.deepStrictEqual(ip.parse(text), parse(text));
         for (const e of edits) {
-          text = apply(text, e);
+          text = applySplice(text, e);
           const got = ip.parse(text);
           if (ip.stats.mode === 'incremental') incremental++;
           assert.deepStrictEqual(got, parse(text));
