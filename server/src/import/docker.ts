@@ -89,6 +89,21 @@ export function jsonErrorOffset(text: string, e: Error): number {
   return Math.max(0, text.length);
 }
 
+/** Node's JSON.parse message without its position (reported as line:column instead). */
+export function jsonErrorMessage(e: Error): string {
+  return e.message.replace(/ in JSON at position \d+.*$/, '');
+}
+
+/** JSON.parse of a source file; on a syntax error, a positioned `invalid JSON` error on `rep` and undefined. */
+export function parseJsonReporting(text: string, rep: Reporter): { data: unknown } | undefined {
+  try {
+    return { data: JSON.parse(text) };
+  } catch (e) {
+    rep.error(`invalid JSON: ${jsonErrorMessage(e as Error)}`, jsonErrorOffset(text, e as Error));
+    return undefined;
+  }
+}
+
 /** `web1.containers.json` → `web1`. */
 export function engineStem(file: string): string {
   const base = file.replace(/^.*[\\/]/, '');
@@ -134,13 +149,9 @@ export function importDocker(sources: readonly DockerSource[], opts: DockerOptio
   for (const src of sources) {
     const rep = new Reporter(src.name, src.text);
     reps.push(rep);
-    let data: unknown;
-    try {
-      data = JSON.parse(src.text);
-    } catch (e) {
-      rep.error(`invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, jsonErrorOffset(src.text, e as Error));
-      continue;
-    }
+    const parsed = parseJsonReporting(src.text, rep);
+    if (!parsed) continue;
+    const data = parsed.data;
     const items = Array.isArray(data) ? data : [data];
     const offs = elementOffsets(src.text);
     items.forEach((it, i) => {

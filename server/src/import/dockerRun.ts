@@ -29,7 +29,7 @@
  */
 import { block, note, prop, type Item } from './cnetText';
 import { cidrContains, cidrSize, formatCidr, parseCidr, parseIp } from '../core/model/ip';
-import { engineStem, jsonErrorOffset, prefixOf, renderEngines, type DockerSource, type Engine } from './docker';
+import { engineStem, jsonErrorMessage, parseJsonReporting, prefixOf, renderEngines, type DockerSource, type Engine } from './docker';
 import { Reporter, type ImportMessage, type ImportResult } from './messages';
 import { exposeLines, isIpv4, isIpv4Prefix, parsePortSpec } from './ports';
 import { splitShell, type Word } from './shellWords';
@@ -530,7 +530,14 @@ function etcdctl(rest: Word[], ctx: Ctx): void {
   const value = args[2];
   if (!key || !value || !/\/network\/config$/.test(key.text)) return;
   const prefix = key.text.replace(/\/network\/config$/, '').replace(/^\//, '');
-  flannelJson(value.text, ctx.rep, value.at, prefix === 'coreos.com' ? 'flannel' : prefix.replace(/^.*\//, '') || 'flannel', ctx.st, true);
+  let data: unknown;
+  try {
+    data = JSON.parse(value.text);
+  } catch (e) {
+    ctx.rep.warn(`flannel network config is not JSON (${jsonErrorMessage(e as Error)}); ignored`, value.at);
+    return;
+  }
+  flannelConfig(data, ctx.rep, value.at, prefix === 'coreos.com' ? 'flannel' : prefix.replace(/^.*\//, '') || 'flannel', ctx.st);
 }
 
 function flanneld(rest: Word[], ctx: Ctx, at: number): void {
@@ -547,15 +554,8 @@ function flannelOpts(flags: readonly string[], ctx: Ctx, at: number): void {
   }
 }
 
-function flannelJson(text: string, rep: Reporter, at: number, name: string, st: State, inline: boolean): void {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    if (inline) rep.warn(`flannel network config is not JSON (${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}); ignored`, at);
-    else rep.error(`invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, at);
-    return;
-  }
+/** flannel's network config (parsed JSON: a file's, or an etcdctl line's value) → a flannel network. */
+function flannelConfig(data: unknown, rep: Reporter, at: number, name: string, st: State): void {
   if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof (data as J)['Network'] !== 'string') {
     rep.warn('flannel network config without a "Network" string; ignored', at);
     return;
@@ -882,7 +882,7 @@ function toEngine(h: HostState, st: State, overlays: Map<string, NetSpec>): Engi
 
 /** The first lease of `f` no host holds yet (in the order hosts appear). */
 function assumeLease(f: FlannelConfig, st: State): string {
-  const net = parseCidr(f.network)!; // an IPv4 prefix: flannelJson and subnetEnv take no other
+  const net = parseCidr(f.network)!; // an IPv4 prefix: flannelConfig and subnetEnv take no other
   const size = cidrSize({ base: 0, length: f.subnetLen });
   const count = 2 ** (f.subnetLen - net.length);
   const taken = st.leasesTaken;
@@ -928,17 +928,13 @@ export function importDockerRun(sources: readonly DockerSource[], opts: DockerRu
     reps.push(rep);
     const kind = kindOf(src);
     if (kind === 'json') {
-      let data: unknown;
-      try {
-        data = JSON.parse(src.text);
-      } catch (e) {
-        rep.error(`invalid JSON: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, '')}`, jsonErrorOffset(src.text, e as Error));
-        continue;
-      }
+      const parsed = parseJsonReporting(src.text, rep);
+      if (!parsed) continue;
+      const data = parsed.data;
       if (typeof data === 'object' && data !== null && !Array.isArray(data) && 'Network' in data) {
         const stem = engineStem(src.name);
         const m = /^flannel-(.+)-network-config$/.exec(stem);
-        flannelJson(src.text, rep, 0, m ? m[1]! : 'flannel', st, false);
+        flannelConfig(data, rep, 0, m ? m[1]! : 'flannel', st);
       } else if (typeof data === 'object' && data !== null && !Array.isArray(data) && ['bip', 'icc', 'mtu', 'ip-masq', 'userland-proxy', 'iptables', 'fixed-cidr', 'ip'].some((k) => k in data)) {
         daemonJson(data as J, rep, st, fileHost(src.name, opts, st));
       } else rep.error('JSON that is neither a flannel network config ({"Network": …}) nor a dockerd daemon.json (bip, icc, mtu, …): for `docker inspect` output use `cnet import docker`', 0);
