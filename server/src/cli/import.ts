@@ -33,7 +33,7 @@ export interface ImportCommand {
 }
 
 export const IMPORT_USAGE = `usage: cnet import compose FILE [--host NAME] [--project-name NAME] [-o OUT]
-       cnet import docker FILE... [--host-address NAME=IP]... [-o OUT]
+       cnet import docker FILE... [--host NAME] [--host-address NAME=IP]... [-o OUT]
        cnet import docker-run FILE... [--host NAME] [--host-address NAME=IP]... [-o OUT]
 
 Writes a .cnet topology (stdout, or OUT) from what a deployment already says:
@@ -44,7 +44,8 @@ Writes a .cnet topology (stdout, or OUT) from what a deployment already says:
   docker      JSON of \`docker inspect\` (containers) and \`docker network
               inspect\` (networks); one host per engine: files are grouped by
               their name (web1.containers.json + web1.networks.json -> host
-              web1) or the engine name inside
+              web1) or the engine name inside; --host NAME: all the files
+              are one engine (one \`docker inspect\` per container)
   docker-run  \`docker run\` / \`docker create\` / \`docker network create|connect\`
               lines of shell scripts and systemd/fleet units (ExecStart=),
               docker.service drop-ins (DOCKER_OPTS: --bip, --icc, --ip-masq,
@@ -91,7 +92,7 @@ export function parseImportArgs(rest: readonly string[]): ImportCommand | { read
       return v;
     };
     if (name === '-o' || name === '--output') out = value();
-    else if (name === '--host' && from !== 'docker') host = value();
+    else if (name === '--host') host = value();
     else if ((name === '--project-name' || name === '-p') && from === 'compose') project = value();
     else if (name === '--host-address') {
       const v = value();
@@ -149,7 +150,7 @@ export function runImport(cmd: ImportCommand, env: CliEnv): number {
       env: vars,
     });
   } else if (cmd.from === 'docker') {
-    result = importDocker(sources, { hostAddresses });
+    result = importDocker(sources, { hostAddresses, ...(cmd.host !== undefined ? { host: cmd.host } : {}) });
   } else {
     result = importDockerRun(sources, { hostAddresses, ...(cmd.host !== undefined ? { host: cmd.host } : {}) });
   }

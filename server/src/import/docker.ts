@@ -4,7 +4,9 @@
  * <networks>` (NetworkResource) → one `.cnet` host per engine.
  *
  * Files are grouped into engines by their name stem (`web1.containers.json`
- * and `web1.networks.json` → host `web1`); an array element of either kind
+ * and `web1.networks.json` → host `web1`), or are all one engine with
+ * `host` (`--host`); a file is an array or one object (the Engine API's
+ * `/containers/{id}/json`; its `/containers/json` list is read too); an element of either kind
  * is recognised by its shape (containers have Config/NetworkSettings/
  * HostConfig, networks IPAM/Driver). The `bridge` network is the default
  * bridge docker0; `host` and `none` are network modes. Host addresses are
@@ -32,6 +34,12 @@ export interface DockerOptions {
    * /24, covering them); with lengths, each distinct prefix is an underlay.
    */
   readonly hostAddresses?: ReadonlyMap<string, string | readonly string[]>;
+  /**
+   * every input is one engine, this host (`docker inspect a > a.json; docker
+   * inspect b > b.json`); without it a file's host is its name's stem. A
+   * swarm-classic `Node.Name` in an element still wins.
+   */
+  readonly host?: string;
 }
 
 /** --host-address values → underlays (`lan`, `lan-2`, … in order) and each host's `address … on …` lines. */
@@ -112,7 +120,8 @@ export function engineStem(file: string): string {
 
 export interface Engine {
   readonly stem: string;
-  readonly containers: { c: J; rep: Reporter; at: number }[];
+  /** `note`: a comment at the top of the container's block (e.g. where it is known from) */
+  readonly containers: { c: J; rep: Reporter; at: number; note?: string }[];
   readonly networks: { n: J; rep: Reporter; at: number }[];
   /** lines of the host block (after its address), e.g. `userland-proxy false` (import docker-run: dockerd flags) */
   readonly hostItems?: Item[];
@@ -146,6 +155,8 @@ export function importDocker(sources: readonly DockerSource[], opts: DockerOptio
   const errors: ImportMessage[] = [];
   const engines = new Map<string, Engine>();
   const reps: Reporter[] = [];
+  /** engine, Id and name of the containers so far: the same container given twice is read once */
+  const seen = new Set<string>();
   for (const src of sources) {
     const rep = new Reporter(src.name, src.text);
     reps.push(rep);
@@ -161,10 +172,17 @@ export function importDocker(sources: readonly DockerSource[], opts: DockerOptio
         return;
       }
       const node = isObj(it['Node']) ? s(it['Node']['Name']) : undefined;
-      const stem = node ?? engineStem(src.name);
+      const stem = node ?? opts.host ?? engineStem(src.name);
       let e = engines.get(stem);
       if (!e) engines.set(stem, (e = { stem, containers: [], networks: [] }));
-      if ('Config' in it || 'NetworkSettings' in it || 'HostConfig' in it) e.containers.push({ c: it, rep, at });
+      if ('Config' in it || 'NetworkSettings' in it || 'HostConfig' in it) {
+        const id = s(it['Id']);
+        const key = `${stem}\0${id}\0${rawName(it)}`;
+        const twice = id !== undefined && seen.has(key);
+        seen.add(key);
+        if (twice) rep.warn(`container '${rawName(it)}' (${id.slice(0, 12)}) is already in the input; this copy is ignored`, at);
+        else e.containers.push({ c: it, rep, at });
+      }
       else if ('IPAM' in it || 'Driver' in it) e.networks.push({ n: it, rep, at });
       else rep.warn('neither a container (Config/NetworkSettings/HostConfig) nor a network (IPAM/Driver); ignored', at);
     });
@@ -172,8 +190,57 @@ export function importDocker(sources: readonly DockerSource[], opts: DockerOptio
   for (const r of reps) errors.push(...r.errors);
   if (errors.length) return { warnings, errors };
   if (engines.size === 0) return { warnings, errors: [{ message: 'no containers or networks in the input' }] };
+  for (const e of engines.values()) addNetworkOnlyEndpoints(e);
   return renderEngines([...engines.values()], reps, opts, `Imported from ${sources.map((x) => x.name).join(', ')} by \`cnet import docker\`.`, warnings);
 }
+
+/**
+ * The containers a `docker network inspect` lists (`Containers`: id →
+ * Name, IPv4Address) that no `docker inspect` in the input describes become
+ * containers of their own, attached where the networks say, so nothing the
+ * input tells is lost; their image, mode and ports are not in that JSON, and
+ * a note says so. Swarm's sandboxes (`ingress-sbox`, `lb-<net>`) and other
+ * hosts' endpoints (`ep-<id>`) are not containers of this engine: the
+ * network's block keeps them as comments (renderEngines).
+ */
+function addNetworkOnlyEndpoints(e: Engine): void {
+  const known = new Set<string>();
+  for (const { c } of e.containers) {
+    const id = s(c['Id']);
+    if (id) known.add(id);
+    known.add(rawName(c));
+  }
+  const made = new Map<string, Record<string, J>>();
+  for (const { n, rep, at } of e.networks) {
+    const dn = s(n['Name']) ?? '?';
+    const list: string[] = [];
+    for (const [id, ep] of Object.entries(isObj(n['Containers']) ? n['Containers'] : {})) {
+      if (!isObj(ep) || isSwarmSandbox(id) || id.startsWith('ep-')) continue;
+      const name = (s(ep['Name']) ?? id.slice(0, 12)).replace(/^\//, '');
+      if (known.has(id) || known.has(name)) continue;
+      let nets = made.get(id);
+      if (!nets) {
+        nets = {};
+        made.set(id, nets);
+        e.containers.push({ c: { Id: id, Name: `/${name}`, NetworkSettings: { Networks: nets } }, rep, at, note: `known only from \`docker network inspect\` (${dn}): its image, network mode and ports are in \`docker inspect ${name}\`` });
+        list.push(name);
+      }
+      const [ip, len] = (s(ep['IPv4Address']) ?? '').split('/');
+      const v6 = (s(ep['IPv6Address']) ?? '').split('/')[0];
+      nets[dn] = { ...(ip ? { IPAddress: ip } : {}), ...(len && /^\d+$/.test(len) ? { IPPrefixLen: Number(len) } : {}), ...(v6 ? { GlobalIPv6Address: v6 } : {}) };
+    }
+    if (list.length) rep.warn(`network '${dn}' lists ${list.length === 1 ? 'a container' : `${list.length} containers`} no \`docker inspect\` in the input describes (${list.join(', ')}): imported with the network's addresses; image, mode and ports unknown`, at);
+  }
+}
+
+/** A container's name as Docker shows it, without the leading `/` (`Name` of inspect, `Names[0]` of the container list). */
+function rawName(c: J): string {
+  const names = Array.isArray(c['Names']) ? c['Names'] : [];
+  return (s(c['Name']) ?? s(names[0]) ?? s(c['Id'])?.slice(0, 12) ?? 'container').replace(/^\//, '');
+}
+
+/** Swarm's load-balancer sandboxes in a network's `Containers`: not containers. */
+const isSwarmSandbox = (id: string): boolean => id === 'ingress-sbox' || id.startsWith('lb-');
 
 /**
  * Engines (inspect-shaped containers and networks, each with the reporter
@@ -190,16 +257,20 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
 
   // host names and container names (global namespace)
   const hostNames = new Map<string, string>();
+  /** per engine: raw name or id → .cnet name (for links and container: modes) */
   const containerNames = new Map<Engine, Map<string, string>>();
+  /** each container element's own .cnet name (two elements may share a raw name) */
+  const claimed = new Map<J, string>();
   for (const e of engines.values()) {
     const m = new Map<string, string>();
     for (const { c, rep, at } of e.containers) {
-      const raw = (s(c['Name']) ?? s(c['Id'])?.slice(0, 12) ?? 'container').replace(/^\//, '');
+      const raw = rawName(c);
       const { name, changed } = global.claim(raw);
       if (changed) rep.warn(`container '${raw}' is named '${name}' in .cnet (not a .cnet name, or taken)`, at);
-      m.set(raw, name);
+      claimed.set(c, name);
+      if (!m.has(raw)) m.set(raw, name);
       const id = s(c['Id']);
-      if (id) m.set(id, name);
+      if (id && !m.has(id)) m.set(id, name);
     }
     containerNames.set(e, m);
   }
@@ -267,9 +338,11 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
           rep.warn(`network '${dn}': a second IPv4 subnet ${sub} is not modelled`, at);
           continue;
         }
-        subnet = sub;
-        body.push(prop(`subnet ${sub}`));
-        local.take(sub);
+        const [base, len] = sub.split('/') as [string, string];
+        subnet = prefixOf(base, Number(len));
+        // Docker before 1.10 showed docker0's subnet as --bip wrote it: the bridge's address with the length
+        body.push(prop(`subnet ${subnet}`, subnet !== sub ? `IPAM Subnet ${sub}: the bridge's address with the prefix length, as --bip writes it` : undefined));
+        local.take(subnet);
         if (gw && isIpv4(gw)) {
           if (kind === 'overlay') body.push(note(`IPAM gateway ${gw} (not modelled on an overlay)`));
           else body.push(prop(`gateway ${gw}`));
@@ -310,6 +383,7 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
           rep.warn(`network '${dn}': option ${k}=${val} is not modelled`, at);
         }
       }
+      swarmNotes(n, dn, body, rep, at);
       if (kind === 'overlay') {
         let name = overlayNames.get(dn);
         if (!name) {
@@ -346,16 +420,20 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
     }
     if (defaultBridge) hb.body.push(defaultBridge);
     hb.body.push(...bridgeBlocks);
+    // bridges only containers' endpoints tell of go here, after the others and before the containers
+    let bridgeAt = hb.body.length;
 
     const names = containerNames.get(e)!;
-    for (const { c, rep, at } of e.containers) {
-      const raw = (s(c['Name']) ?? s(c['Id'])?.slice(0, 12) ?? 'container').replace(/^\//, '');
-      const name = names.get(raw)!;
+    for (const { c, rep, at, note: origin } of e.containers) {
+      const raw = rawName(c);
+      const name = claimed.get(c)!;
       const cfg = isObj(c['Config']) ? c['Config'] : {};
       const hc = isObj(c['HostConfig']) ? c['HostConfig'] : {};
       const ns = isObj(c['NetworkSettings']) ? c['NetworkSettings'] : {};
       const body: Item[] = [];
-      const image = s(cfg['Image']);
+      if (origin) body.push(note(origin));
+      // (the Engine API's container list, /containers/json, has no Config: its Image is the name given)
+      const image = s(cfg['Image']) ?? (isObj(c['Config']) ? undefined : s(c['Image']));
       if (image) body.push(prop(`image ${quote(image)}`));
       const mode = s(hc['NetworkMode']) ?? 'default';
       let bridged = true;
@@ -396,7 +474,7 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
               const subnet = ip && isIpv4(ip) && len ? prefixOf(ip, len) : local.nextLocal();
               const gw = s(ep['Gateway']);
               const bb = block(`bridge ${cl.name}`, [prop(`subnet ${subnet}`, 'assumed: from the containers\' endpoints (no `docker network inspect` of it)'), ...(gw && isIpv4(gw) ? [prop(`gateway ${gw}`)] : [])]);
-              hb.body.push(bb);
+              hb.body.splice(bridgeAt++, 0, bb);
               rep.warn(`container '${raw}': network '${netName}' is not in the network files; taken as a bridge, subnet from its endpoint`, at);
             }
             nets.set(netName, n);
@@ -418,7 +496,7 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
           const ip = s(ipam['IPv4Address']) || s(ep['IPAddress']) || undefined;
           if (n.name === 'docker0') body.push(prop('network docker0', ip ? `${ip}: Docker's IPAM gave it; cnet assigns docker0 addresses in declaration order` : undefined));
           // (no State: a container of `import docker-run`, whose address Docker assigns when it starts)
-          else body.push(prop(`network ${n.name}${ip && isIpv4(ip) ? ` ip ${ip}` : ''}`, ip || !isObj(c['State']) ? undefined : 'no address in the JSON (not running?)'));
+          else body.push(prop(`network ${n.name}${ip && isIpv4(ip) ? ` ip ${ip}` : ''}`, ip || c['State'] === undefined ? undefined : 'no address in the JSON (not running?)'));
           const aliases = Array.isArray(ep['Aliases']) ? ep['Aliases'].filter((x) => typeof x === 'string' && x !== raw && !s(c['Id'])?.startsWith(x)) : [];
           if (aliases.length) body.push(note(`aliases on ${netName}: ${aliases.join(', ')}`));
           if (s(ep['GlobalIPv6Address'])) {
@@ -475,6 +553,13 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
           rep.warn(`container '${raw}': PublishAllPorts (-P) publishes on host ports Docker picks; the ones NetworkSettings.Ports shows are imported`, at);
           for (const [port, list] of Object.entries(actual)) if (!(port in bindings) && Array.isArray(list)) for (const b of list) if (isObj(b)) addBinding(port, b, 'Ports');
         }
+        // the container list's Ports: [{IP, PrivatePort, PublicPort, Type}], published or only exposed
+        for (const p of Array.isArray(c['Ports']) ? c['Ports'] : []) {
+          if (!isObj(p) || typeof p['PrivatePort'] !== 'number') continue;
+          const port = `${p['PrivatePort']}/${s(p['Type']) ?? 'tcp'}`;
+          if (typeof p['PublicPort'] === 'number') addBinding(port, { HostIp: s(p['IP']) === '0.0.0.0' ? '' : (s(p['IP']) ?? ''), HostPort: String(p['PublicPort']) }, 'Ports');
+          else expose.push(port);
+        }
       } else if (Object.keys(bindings).length) {
         publish.push(note(`PortBindings ${Object.keys(bindings).join(', ')} (ignored by Docker with NetworkMode ${mode})`));
         rep.warn(`container '${raw}': port bindings are ignored with NetworkMode ${mode}`, at);
@@ -505,6 +590,7 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
       }
       const st = isObj(c['State']) ? c['State'] : undefined;
       if (st && st['Running'] === false) body.push(note(`not running (State.Status ${s(st['Status']) ?? '?'})`));
+      else if (typeof c['State'] === 'string' && c['State'] !== 'running') body.push(note(`not running (State ${c['State']})`));
       hb.body.push({ ...block(`container ${name}`, body), spaced: true });
     }
     hostBlocks.push(hb);
@@ -514,6 +600,42 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
   items.push(...hostBlocks);
   for (const r of reps) warnings.push(...r.warnings);
   return { text: renderCnet(items), warnings, errors };
+}
+
+/**
+ * What a network's inspect tells of other hosts and of swarm, kept as
+ * comments in its block: the load-balancer sandboxes and other hosts'
+ * endpoints among `Containers`, the `Peers` (nodes with a task on the
+ * network, and their addresses) and the `Services` (VIP, tasks and the node
+ * each runs on). cnet models this engine; import the other nodes' output to
+ * model them.
+ */
+function swarmNotes(n: J, dn: string, body: Item[], rep: Reporter, at: number): void {
+  const remote: string[] = [];
+  for (const [id, ep] of Object.entries(isObj(n['Containers']) ? n['Containers'] : {})) {
+    if (!isObj(ep)) continue;
+    const what = `${s(ep['Name']) ?? id}${s(ep['IPv4Address']) ? ` ${s(ep['IPv4Address'])}` : ''}`;
+    if (isSwarmSandbox(id)) body.push(note(`${what}: swarm's load-balancer sandbox (${id}), not a container`));
+    else if (id.startsWith('ep-')) {
+      body.push(note(`endpoint ${what} on another host (${id})`));
+      remote.push(id);
+    }
+  }
+  if (remote.length) rep.warn(`network '${dn}': ${remote.length} endpoint(s) of other hosts are kept as comments; import those hosts' \`docker inspect\` to model them`, at);
+  const peers = (Array.isArray(n['Peers']) ? n['Peers'] : []).filter(isObj).map((p) => `${s(p['Name']) ?? '?'} ${s(p['IP']) ?? '?'}`);
+  if (peers.length) {
+    body.push(note(`swarm peers (nodes with a task on ${dn}): ${peers.join(', ')}`));
+    rep.warn(`network '${dn}': its ${peers.length} swarm peers are kept as a comment; import each node's \`docker inspect\` (with --host-address NODE=IP) to model them`, at);
+  }
+  const services = Object.entries(isObj(n['Services']) ? n['Services'] : {}).filter((x): x is [string, J] => isObj(x[1]));
+  for (const [svc, v] of services) {
+    const tasks = (Array.isArray(v['Tasks']) ? v['Tasks'] : []).filter(isObj).map((t) => {
+      const info = isObj(t['Info']) ? t['Info'] : {};
+      return `${s(t['Name']) ?? '?'} ${s(t['EndpointIP']) ?? '?'}${s(info['Host IP']) ? ` on ${s(info['Host IP'])}` : ''}`;
+    });
+    body.push(note(`service ${svc}: VIP ${s(v['VIP']) ?? '?'}${tasks.length ? `; tasks ${tasks.join(', ')}` : ''} (swarm's VIP load balancing is not modelled)`));
+  }
+  if (services.length) rep.warn(`network '${dn}': swarm services (${services.map(([k]) => k).join(', ')}) and their VIPs are kept as comments`, at);
 }
 
 /** `10.1.15.7`, 24 → `10.1.15.0/24` (core's IPv4 arithmetic; a malformed address is returned as written). */
