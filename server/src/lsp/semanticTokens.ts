@@ -8,7 +8,7 @@
 import type { Range, SemanticTokens, SemanticTokensDelta, SemanticTokensLegend } from 'vscode-languageserver';
 import type * as ast from '../core/syntax/ast';
 import { lex, tokenStream } from '../core/syntax/parser';
-import { validSpan, type Snapshot } from './snapshot';
+import type { Snapshot } from './snapshot';
 
 export const TOKEN_TYPES = ['host', 'bridge', 'container', 'overlay', 'underlay', 'keyword', 'number', 'string', 'address', 'prefix', 'port', 'enumMember', 'operator'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'defaultLibrary'] as const;
@@ -17,43 +17,123 @@ type TokenModifier = (typeof TOKEN_MODIFIERS)[number];
 
 export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 
-interface Tok {
-  readonly span: ast.Span;
-  readonly type: TokenType;
-  readonly mods: number;
+/**
+ * The tokens of a snapshot, in the order they are encoded: by start, the
+ * longer first, occurrences before AST tokens of the same span (a stable
+ * sort of occurrences then AST tokens), with the token-stream keywords
+ * merged in. Parallel typed arrays, not objects: at 10,000 containers there
+ * are ~100k tokens and objects (and sorting them) cost most of the request.
+ * `meta` is the type index | mods << 8.
+ */
+export interface CollectedTokens {
+  readonly length: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly meta: Int32Array;
 }
 
 const mod = (m: TokenModifier) => 1 << TOKEN_MODIFIERS.indexOf(m);
+const TYPE_INDEX = new Map<TokenType, number>(TOKEN_TYPES.map((t, i) => [t, i]));
+const T = (t: TokenType): number => TYPE_INDEX.get(t)!;
+const KIND_INDEX = new Map<string, number>(TOKEN_TYPES.map((t, i) => [t, i]));
+const KEYWORD = T('keyword');
+const ENUM = T('enumMember');
+const NUMBER = T('number');
+const STRING = T('string');
+const ADDRESS = T('address');
+const PREFIX = T('prefix');
+const PORT = T('port');
+const OPERATOR = T('operator');
+const DECLARATION = mod('declaration');
+const DEFAULT_LIBRARY = mod('defaultLibrary');
 
-export function collectTokens(snap: Snapshot): Tok[] {
+/** a growable column store of (start, end, meta) */
+class TokenBuffer {
+  length = 0;
+  start: Int32Array;
+  end: Int32Array;
+  meta: Int32Array;
+  constructor(capacity: number) {
+    const c = Math.max(16, capacity);
+    this.start = new Int32Array(c);
+    this.end = new Int32Array(c);
+    this.meta = new Int32Array(c);
+  }
+  push(start: number, end: number, meta: number): void {
+    if (this.length === this.start.length) this.grow();
+    const n = this.length++;
+    this.start[n] = start;
+    this.end[n] = end;
+    this.meta[n] = meta;
+  }
+  private grow(): void {
+    const c = this.start.length * 2;
+    const s = new Int32Array(c);
+    s.set(this.start);
+    const e = new Int32Array(c);
+    e.set(this.end);
+    const m = new Int32Array(c);
+    m.set(this.meta);
+    this.start = s;
+    this.end = e;
+    this.meta = m;
+  }
+  /** this buffer's tokens stably sorted by (start ascending, end descending) */
+  sorted(): TokenBuffer {
+    const n = this.length;
+    const s = this.start;
+    const e = this.end;
+    let ok = true;
+    for (let i = 1; i < n && ok; i++) ok = s[i - 1]! < s[i]! || (s[i - 1] === s[i] && e[i - 1]! >= e[i]!);
+    if (ok) return this;
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) order.push(i);
+    order.sort((a, b) => s[a]! - s[b]! || e[b]! - e[a]! || a - b);
+    const out = new TokenBuffer(n);
+    for (const i of order) out.push(s[i]!, e[i]!, this.meta[i]!);
+    return out;
+  }
+}
+
+export function collectTokens(snap: Snapshot): CollectedTokens {
   return snap.memo('semanticTokens', () => collect(snap));
 }
 
-function collect(snap: Snapshot): Tok[] {
-  const out: Tok[] = [];
-  const add = (span: ast.Span | undefined, type: TokenType, mods = 0) => {
-    if (validSpan(span) && span.end > span.start) out.push({ span, type, mods });
-  };
-  for (const o of snap.occurrences()) {
+const ok = (span: ast.Span | undefined): span is ast.Span => {
+  if (!span) return false;
+  const s = span.start;
+  const e = span.end;
+  return Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e > s;
+};
+
+function collect(snap: Snapshot): CollectedTokens {
+  const occ = snap.occurrences();
+  // occurrences: sorted by (start, end ascending); re-sorted (stably) below only if two share a start
+  const names = new TokenBuffer(occ.length);
+  for (const o of occ) {
     const s = o.symbol;
-    let mods = o.decl ? mod('declaration') : 0;
-    if (s.kind === 'bridge' && s.isDefault) mods |= mod('defaultLibrary');
-    add(o.span, s.kind, mods);
+    let mods = o.decl ? DECLARATION : 0;
+    if (s.kind === 'bridge' && s.isDefault) mods |= DEFAULT_LIBRARY;
+    if (ok(o.span)) names.push(o.span.start, o.span.end, KIND_INDEX.get(s.kind)! | (mods << 8));
   }
-  const addr = (a: ast.AddressLit | undefined) => add(a?.span, 'address');
-  const prefix = (p: ast.PrefixLit | undefined) => add(p?.span, 'prefix');
-  const port = (p: ast.PortLit) => {
-    add(p.port.span, 'port');
-    if (p.protocol) add(p.protocol.span, 'enumMember');
+  const lits = new TokenBuffer(occ.length);
+  const add = (span: ast.Span | undefined, type: number, mods = 0) => {
+    if (ok(span)) lits.push(span.start, span.end, type | (mods << 8));
   };
-  const value = (w: ast.Word | ast.BoolLit | undefined) => add(w?.span, 'enumMember');
+  const addr = (a: ast.AddressLit | undefined) => add(a?.span, ADDRESS);
+  const prefix = (p: ast.PrefixLit | undefined) => add(p?.span, PREFIX);
+  const port = (p: ast.PortLit) => {
+    add(p.port.span, PORT);
+    if (p.protocol) add(p.protocol.span, ENUM);
+  };
+  const value = (w: ast.Word | ast.BoolLit | undefined) => add(w?.span, ENUM);
   const props = (list: readonly { kind: string; keyword: ast.Span }[]) => {
     for (const p of list as readonly (ast.UnderlayProp | ast.OverlayProp | ast.HostProp | ast.BridgeProp | ast.ContainerProp)[]) {
-      add(p.keyword, 'keyword');
+      add(p.keyword, KEYWORD);
       switch (p.kind) {
         case 'mtu':
         case 'subnet-length':
-          add(p.value.span, 'number');
+          add(p.value.span, NUMBER);
           break;
         case 'uplink':
           value(p.mode);
@@ -74,7 +154,7 @@ function collect(snap: Snapshot): Tok[] {
           value(p.value);
           break;
         case 'vlan':
-          add(p.id.span, 'number');
+          add(p.id.span, NUMBER);
           prefix(p.prefix);
           break;
         case 'address':
@@ -86,17 +166,17 @@ function collect(snap: Snapshot): Tok[] {
           p.ports.forEach(port);
           break;
         case 'image':
-          add(p.image.span, 'string');
+          add(p.image.span, STRING);
           break;
         case 'publish':
           addr(p.publish.hostIp);
-          add(p.publish.hostPort.span, 'port');
-          add(p.publish.containerPort.span, 'port');
-          if (p.publish.protocol) add(p.publish.protocol.span, 'enumMember');
+          add(p.publish.hostPort.span, PORT);
+          add(p.publish.containerPort.span, PORT);
+          if (p.publish.protocol) add(p.publish.protocol.span, ENUM);
           break;
         case 'network':
-          if (p.mode === 'host' || p.mode === 'none') add(p.modeSpan, 'enumMember');
-          if (p.vlan) add(p.vlan.span, 'number');
+          if (p.mode === 'host' || p.mode === 'none') add(p.modeSpan, ENUM);
+          if (p.vlan) add(p.vlan.span, NUMBER);
           addr(p.ip);
           break;
         case 'overlay':
@@ -106,10 +186,10 @@ function collect(snap: Snapshot): Tok[] {
     }
   };
   for (const d of snap.analysis.document.decls) {
-    add(d.keyword, 'keyword');
+    add(d.keyword, KEYWORD);
     switch (d.kind) {
       case 'topology':
-        add(d.title?.span, 'string');
+        add(d.title?.span, STRING);
         break;
       case 'underlay':
         prefix(d.prefix);
@@ -121,70 +201,96 @@ function collect(snap: Snapshot): Tok[] {
       case 'host':
         props(d.props);
         for (const b of d.bridges) {
-          add(b.keyword, 'keyword');
+          add(b.keyword, KEYWORD);
           props(b.props);
         }
         for (const c of d.containers) {
-          add(c.keyword, 'keyword');
+          add(c.keyword, KEYWORD);
           props(c.props);
         }
         break;
       case 'expect':
-        add(d.arrow, 'operator');
+        add(d.arrow, OPERATOR);
         if (d.port) port(d.port);
         break;
     }
   }
+  // a stable sort of names then literals by (start, end descending): each run sorted, then merged (names first on a tie)
+  const x = names.sorted();
+  const y = lits.sorted();
+  const out = new TokenBuffer(x.length + y.length);
+  {
+    let a = 0;
+    let b = 0;
+    while (a < x.length && b < y.length) {
+      const xs = x.start[a]!;
+      const ys = y.start[b]!;
+      if (xs < ys || (xs === ys && x.end[a]! >= y.end[b]!)) {
+        out.push(xs, x.end[a]!, x.meta[a]!);
+        a++;
+      } else {
+        out.push(ys, y.end[b]!, y.meta[b]!);
+        b++;
+      }
+    }
+    for (; a < x.length; a++) out.push(x.start[a]!, x.end[a]!, x.meta[a]!);
+    for (; b < y.length; b++) out.push(y.start[b]!, y.end[b]!, y.meta[b]!);
+  }
   // keywords the AST keeps no span for (`on`, `as`, `vlan`/`ip` after `network`, …) and `internet`,
   // from the parse's own token stream (no second lexing); both lists are in source order, merged
-  out.sort((a, b) => a.span.start - b.span.start || b.span.end - a.span.end);
-  const extra: Tok[] = [];
+  const extra = new TokenBuffer(1024);
   let j = 0;
+  const text = snap.text;
   const consider = (start: number, end: number, kind: string) => {
-    while (j < out.length && out[j]!.span.start < start) j++;
-    if (j < out.length && out[j]!.span.start === start) return; // covered
-    const span = { start, end };
-    if (kind === 'keyword') extra.push({ span, type: 'keyword', mods: 0 });
-    else if (kind === 'bool') extra.push({ span, type: 'enumMember', mods: 0 });
-    else if (kind === 'identifier' && end - start === 8 && snap.text.startsWith('internet', start)) extra.push({ span, type: 'enumMember', mods: mod('defaultLibrary') });
+    while (j < out.length && out.start[j]! < start) j++;
+    if (j < out.length && out.start[j] === start) return; // covered
+    if (kind === 'keyword') extra.push(start, end, KEYWORD);
+    else if (kind === 'bool') extra.push(start, end, ENUM);
+    else if (kind === 'identifier' && end - start === 8 && text.startsWith('internet', start)) extra.push(start, end, ENUM | (DEFAULT_LIBRARY << 8));
   };
   const stream = tokenStream(snap.analysis.document);
   if (stream) {
     const d = stream.data;
-    for (let i = 0; i < d.length; i += 3) consider(d[i]!, d[i]! + d[i + 1]!, stream.kinds[d[i + 2]!]!);
+    const kinds = stream.kinds;
+    for (let i = 0; i < d.length; i += 3) {
+      const k = kinds[d[i + 2]!]!;
+      if (k === 'keyword' || k === 'bool' || k === 'identifier') consider(d[i]!, d[i]! + d[i + 1]!, k);
+    }
   } else {
     for (const t of snap.memo('lex', () => lex(snap.text))) consider(t.span.start, t.span.end, t.kind);
   }
   if (!extra.length) return out;
-  const merged: Tok[] = [];
+  // no extra token starts where an `out` token does: merged by start alone
+  const merged = new TokenBuffer(out.length + extra.length);
   let a = 0;
   let b = 0;
-  while (a < out.length || b < extra.length) {
-    const x = out[a];
-    const y = extra[b];
-    if (y === undefined || (x !== undefined && (x.span.start < y.span.start || (x.span.start === y.span.start && x.span.end >= y.span.end)))) {
-      merged.push(x!);
+  while (a < out.length && b < extra.length) {
+    if (out.start[a]! < extra.start[b]!) {
+      merged.push(out.start[a]!, out.end[a]!, out.meta[a]!);
       a++;
     } else {
-      merged.push(y);
+      merged.push(extra.start[b]!, extra.end[b]!, extra.meta[b]!);
       b++;
     }
   }
+  for (; a < out.length; a++) merged.push(out.start[a]!, out.end[a]!, out.meta[a]!);
+  for (; b < extra.length; b++) merged.push(extra.start[b]!, extra.end[b]!, extra.meta[b]!);
   return merged;
 }
 
-const TYPE_INDEX = new Map<TokenType, number>(TOKEN_TYPES.map((t, i) => [t, i]));
-
 /**
- * The LSP encoding of the tokens in [from, to): one pass in offset order
- * with a line cursor (no per-token search).
+ * The LSP encoding of the tokens in [from, to), as integers (5 a token):
+ * one pass in offset order with a line cursor (no per-token search).
  */
-function encode(snap: Snapshot, from: number, to: number): number[] {
+function encode(snap: Snapshot, from: number, to: number): Int32Array {
   const toks = collectTokens(snap);
   const lines = snap.lines;
   const lineCount = lines.lineCount;
-  // pushed, not preallocated: a packed array serialises to JSON ten times faster than a holey one
-  const data: number[] = [];
+  const ts = toks.start;
+  const te = toks.end;
+  const tm = toks.meta;
+  const data = new Int32Array(toks.length * 5);
+  let k = 0;
   let prevLine = 0;
   let prevChar = 0;
   let lastEnd = -1;
@@ -192,9 +298,8 @@ function encode(snap: Snapshot, from: number, to: number): number[] {
   let lineStart = 0;
   let nextStart = lineCount > 1 ? lines.lineStart(1) : Infinity;
   for (let i = 0; i < toks.length; i++) {
-    const t = toks[i]!;
-    const start = t.span.start;
-    const end = t.span.end;
+    const start = ts[i]!;
+    const end = te[i]!;
     if (end <= from || start >= to) continue;
     if (start < lastEnd) continue; // overlapping (e.g. an occurrence inside a literal): first wins
     while (start >= nextStart) {
@@ -204,36 +309,83 @@ function encode(snap: Snapshot, from: number, to: number): number[] {
     }
     if (end >= nextStart) continue; // tokens never span lines in cnet; guard anyway
     const character = start - lineStart;
-    data.push(line - prevLine, line === prevLine ? character - prevChar : character, end - start, TYPE_INDEX.get(t.type)!, t.mods);
+    const m = tm[i]!;
+    data[k++] = line - prevLine;
+    data[k++] = line === prevLine ? character - prevChar : character;
+    data[k++] = end - start;
+    data[k++] = m & 255;
+    data[k++] = m >> 8;
     prevLine = line;
     prevChar = character;
     lastEnd = end;
   }
-  return data;
+  return data.subarray(0, k);
 }
 
-/** Full tokens of a snapshot, computed once per document version; `resultId` names that version's result. */
-export function semanticTokensFull(snap: Snapshot): SemanticTokens & { resultId: string } {
-  return snap.memo('semanticTokens/full', () => ({ resultId: `${snap.version}.${++resultCounter}`, data: encode(snap, 0, snap.text.length) }));
+/** ints[from, to) as a packed array (pushed, not preallocated: a packed array serialises to JSON ten times faster than a holey one) */
+function toArray(ints: Int32Array, from = 0, to = ints.length): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(ints[i]!);
+  return out;
+}
+
+export type FullTokens = SemanticTokens & { resultId: string };
+type Edit = SemanticTokensDelta['edits'][number];
+
+/**
+ * What a full result was built from, kept beside it (never serialised): its
+ * integers, and, when it was derived from an earlier result, the edit from
+ * that one (what a `full/delta` against it answers, without comparing again).
+ */
+interface FullInfo {
+  readonly ints: Int32Array;
+  readonly base?: { readonly resultId: string; readonly edits: Edit[] };
+}
+const infos = new WeakMap<FullTokens, FullInfo>();
+
+/**
+ * Full tokens of a snapshot, computed once per document version; `resultId`
+ * names that version's result. With `base` (an earlier result of the same
+ * document, e.g. the last one sent), the integers equal to it at the start
+ * and at the end (whole tokens) are copied from its array instead of being
+ * pushed one by one, and the splice between them is kept for `full/delta`.
+ * The data is the same as without a base (it is this snapshot's own
+ * encoding: only its copying changes).
+ */
+export function semanticTokensFull(snap: Snapshot, base?: FullTokens): FullTokens {
+  return snap.memo('semanticTokens/full', () => build(snap, base));
 }
 let resultCounter = 0;
 
-export function semanticTokens(snap: Snapshot, range?: Range): SemanticTokens {
-  if (!range) return semanticTokensFull(snap);
-  return { data: encode(snap, snap.offsetAt(range.start), snap.offsetAt(range.end)) };
+function build(snap: Snapshot, base: FullTokens | undefined): FullTokens {
+  const ints = encode(snap, 0, snap.text.length);
+  const resultId = `${snap.version}.${++resultCounter}`;
+  const from = base && infos.get(base);
+  if (!base || !from || from.ints.length !== base.data.length) {
+    const r = { resultId, data: toArray(ints) };
+    infos.set(r, { ints });
+    return r;
+  }
+  const a = from.ints;
+  const { p, s } = commonEnds(a, ints);
+  const old = base.data;
+  const insert = toArray(ints, p, ints.length - s);
+  const deleteCount = a.length - s - p;
+  let data: number[];
+  if (insert.length === deleteCount) {
+    data = old.slice();
+    for (let i = 0; i < insert.length; i++) data[p + i] = insert[i]!;
+  } else {
+    data = old.slice(0, p).concat(insert, old.slice(a.length - s));
+  }
+  const edits: Edit[] = p === a.length && p === ints.length ? [] : [{ start: p, deleteCount, data: insert }];
+  const r = { resultId, data };
+  infos.set(r, { ints, base: { resultId: base.resultId, edits } });
+  return r;
 }
 
-/**
- * `semanticTokens/full/delta`: the edit from `previous` (the result the client
- * holds) to this snapshot's tokens, as one splice of the integer array
- * (common prefix and suffix kept). Whole tokens only: the splice starts and
- * ends on a multiple of 5 so a token's relative line/character are never cut.
- */
-export function semanticTokensDelta(snap: Snapshot, previous: SemanticTokens & { resultId: string }): SemanticTokensDelta & { resultId: string } {
-  const cur = semanticTokensFull(snap);
-  const a = previous.data;
-  const b = cur.data;
-  if (previous.resultId === cur.resultId) return { resultId: cur.resultId, edits: [] };
+/** the common prefix and suffix of two encodings, in whole tokens (multiples of 5), not overlapping */
+function commonEnds(a: ArrayLike<number>, b: ArrayLike<number>): { p: number; s: number } {
   let p = 0;
   const n = Math.min(a.length, b.length);
   while (p < n && a[p] === b[p]) p++;
@@ -241,6 +393,30 @@ export function semanticTokensDelta(snap: Snapshot, previous: SemanticTokens & {
   let s = 0;
   while (s < n - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
   s -= s % 5;
+  return { p, s };
+}
+
+export function semanticTokens(snap: Snapshot, range?: Range): SemanticTokens {
+  if (!range) return semanticTokensFull(snap);
+  return { data: toArray(encode(snap, snap.offsetAt(range.start), snap.offsetAt(range.end))) };
+}
+
+/**
+ * `semanticTokens/full/delta`: the edit from `previous` (the result the client
+ * holds) to this snapshot's tokens, as one splice of the integer array
+ * (common prefix and suffix kept). Whole tokens only: the splice starts and
+ * ends on a multiple of 5 so a token's relative line/character are never cut.
+ * When this snapshot's result was derived from `previous`, the splice is the
+ * one found then (O(changed) here); otherwise the two arrays are compared.
+ */
+export function semanticTokensDelta(snap: Snapshot, previous: FullTokens): SemanticTokensDelta & { resultId: string } {
+  const cur = semanticTokensFull(snap, previous);
+  if (previous.resultId === cur.resultId) return { resultId: cur.resultId, edits: [] };
+  const known = infos.get(cur)?.base;
+  if (known && known.resultId === previous.resultId) return { resultId: cur.resultId, edits: known.edits };
+  const a = previous.data;
+  const b = cur.data;
+  const { p, s } = commonEnds(a, b);
   if (p === a.length && p === b.length) return { resultId: cur.resultId, edits: [] };
   return { resultId: cur.resultId, edits: [{ start: p, deleteCount: a.length - s - p, data: b.slice(p, b.length - s) }] };
 }

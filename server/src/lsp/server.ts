@@ -181,7 +181,8 @@ export function startServer(connection: Connection): void {
   connection.onSelectionRanges(guard('selectionRange', [], (s, p) => selectionRanges(s, p.positions)));
   connection.languages.semanticTokens.on(
     guard('semanticTokens', { data: [] } as SemanticTokens, (s) => {
-      const r = semanticTokensFull(s);
+      // the last result sent is the base: what is unchanged since is copied from it (issue 13)
+      const r = semanticTokensFull(s, lastTokens.get(s.uri));
       lastTokens.set(s.uri, r);
       return r;
     }),
@@ -189,7 +190,7 @@ export function startServer(connection: Connection): void {
   connection.languages.semanticTokens.onDelta(
     guard('semanticTokens/delta', { data: [] } as SemanticTokens | SemanticTokensDelta, (s, p) => {
       const prev = lastTokens.get(s.uri);
-      const r = prev && prev.resultId === p.previousResultId ? semanticTokensDelta(s, prev) : semanticTokensFull(s);
+      const r = prev && prev.resultId === p.previousResultId ? semanticTokensDelta(s, prev) : semanticTokensFull(s, prev);
       lastTokens.set(s.uri, semanticTokensFull(s));
       return r;
     }),
