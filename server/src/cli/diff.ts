@@ -12,6 +12,7 @@ import type { PortQuery } from '../core/reach/api';
 import { LineIndex } from '../core/text';
 import { changed, diffMatrices, gainedPairs, lostPairs, type ReachDiff } from '../diff/index';
 import { parsePortArg, UsageError, type ColorMode, type PortArg } from './args';
+import { scanOptions } from './options';
 import { writeChunks, type CliEnv } from './run';
 import { readSource } from './source';
 import { chooseStyle, type Style } from './style';
@@ -50,31 +51,11 @@ const FORMATS = ['text', 'json'] as const;
 const COLORS: readonly ColorMode[] = ['auto', 'always', 'never'];
 
 export function parseDiffArgs(rest: readonly string[]): DiffCommand | { readonly kind: 'help'; readonly topic: 'diff' } {
-  const files: string[] = [];
   let format: DiffCommand['format'] = 'text';
   let color: ColorMode = 'auto';
   let port: PortArg | undefined;
-  let done = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (done || a === '-' || !a.startsWith('-')) {
-      files.push(a);
-      continue;
-    }
-    if (a === '--') {
-      done = true;
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq >= 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (a.startsWith('--') && eq >= 0) return a.slice(eq + 1);
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`option '${name}' needs a value`, 'diff');
-      return v;
-    };
-    if (name === '-h' || name === '--help') return { kind: 'help', topic: 'diff' };
-    else if (name === '--format' || name === '-f') {
+  const { operands: files, help } = scanOptions(rest, 'diff', (name, value) => {
+    if (name === '--format' || name === '-f') {
       const v = value();
       if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`diff has no format '${v}' (expected text or json)`, 'diff');
       format = v as DiffCommand['format'];
@@ -87,8 +68,10 @@ export function parseDiffArgs(rest: readonly string[]): DiffCommand | { readonly
       if (!COLORS.includes(v as ColorMode)) throw new UsageError(`--color takes auto, always or never (got '${v}')`, 'diff');
       color = v as ColorMode;
     } else if (name === '--no-color') color = 'never';
-    else throw new UsageError(`unknown option '${name}' for diff`, 'diff');
-  }
+    else return false;
+    return true;
+  });
+  if (help) return { kind: 'help', topic: 'diff' };
   if (files.length !== 2) throw new UsageError(`diff takes two files, OLD and NEW (got ${files.length})`, 'diff');
   if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of OLD and NEW can be stdin (-)', 'diff');
   return { kind: 'diff', old: files[0]!, new: files[1]!, format, color, ...(port ? { port } : {}) };

@@ -14,6 +14,7 @@ import { analyze } from '../core/index';
 import { LineIndex } from '../core/text';
 import { EXPORT_TARGETS, exportTopology, type ExportTarget } from '../export/index';
 import { UsageError } from './args';
+import { scanOptions } from './options';
 import type { CliEnv } from './run';
 import { readSource } from './source';
 
@@ -57,34 +58,17 @@ error, unreadable FILE, FILE with errors, or DIR not writable.
 `;
 
 export function parseExportArgs(rest: readonly string[]): ExportCommand | { readonly kind: 'help'; readonly topic: 'export' } {
-  let file: string | undefined;
   let to: string | undefined;
   let out: string | undefined;
-  let done = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (done || a === '-' || !a.startsWith('-')) {
-      if (file !== undefined) throw new UsageError(`export takes one FILE (got '${file}' and '${a}')`, 'export');
-      file = a;
-      continue;
-    }
-    if (a === '--') {
-      done = true;
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq >= 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (a.startsWith('--') && eq >= 0) return a.slice(eq + 1);
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`option '${name}' needs a value`, 'export');
-      return v;
-    };
-    if (name === '-h' || name === '--help') return { kind: 'help', topic: 'export' };
-    else if (name === '--to' || name === '-t') to = value();
+  const { operands, help } = scanOptions(rest, 'export', (name, value) => {
+    if (name === '--to' || name === '-t') to = value();
     else if (name === '-o' || name === '--output') out = value();
-    else throw new UsageError(`unknown option '${name}' for export`, 'export');
-  }
+    else return false;
+    return true;
+  });
+  if (help) return { kind: 'help', topic: 'export' };
+  if (operands.length > 1) throw new UsageError(`export takes one FILE (got '${operands[0]}' and '${operands[1]}')`, 'export');
+  const file = operands[0];
   if (file === undefined) throw new UsageError('export needs a FILE', 'export');
   if (to === undefined) throw new UsageError('export needs --to compose, docker or systemd', 'export');
   if (!(EXPORT_TARGETS as readonly string[]).includes(to)) throw new UsageError(`export has no target '${to}' (expected compose, docker or systemd)`, 'export');

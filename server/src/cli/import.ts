@@ -16,6 +16,7 @@ import { importDockerRun } from '../import/dockerRun';
 import { parseDotEnv } from '../import/interpolate';
 import { formatMessage, type ImportResult } from '../import/messages';
 import { UsageError } from './args';
+import { scanOptions } from './options';
 import type { CliEnv } from './run';
 import { readSource } from './source';
 
@@ -67,40 +68,27 @@ export function parseImportArgs(rest: readonly string[]): ImportCommand | { read
   if (from === '-h' || from === '--help') return { kind: 'help', topic: 'import' };
   if (from === undefined) throw new UsageError('import needs a format: compose, docker or docker-run', 'import');
   if (from !== 'compose' && from !== 'docker' && from !== 'docker-run') throw new UsageError(`import has no format '${from}' (expected compose, docker or docker-run)`, 'import');
-  const files: string[] = [];
   let out: string | undefined;
   let host: string | undefined;
   let project: string | undefined;
   const hostAddresses: string[] = [];
-  let done = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (done || a === '-' || !a.startsWith('-')) {
-      files.push(a);
-      continue;
-    }
-    if (a === '--') {
-      done = true;
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = a.startsWith('--') && eq >= 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (a.startsWith('--') && eq >= 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`option '${name}' needs a value`, 'import');
-      return v;
-    };
-    if (name === '-o' || name === '--output') out = value();
-    else if (name === '--host') host = value();
-    else if ((name === '--project-name' || name === '-p') && from === 'compose') project = value();
-    else if (name === '--host-address') {
-      const v = value();
-      if (!/^[^=]+=\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(v)) throw new UsageError(`--host-address takes NAME=IP or NAME=IP/LEN, like core-01=10.0.0.11/24 (got '${v}')`, 'import');
-      hostAddresses.push(v);
-    } else if (name === '-h' || name === '--help') return { kind: 'help', topic: 'import' };
-    else throw new UsageError(`unknown option '${name}' for import ${from}`, 'import');
-  }
+  const { operands: files, help } = scanOptions(
+    args,
+    'import',
+    (name, value) => {
+      if (name === '-o' || name === '--output') out = value();
+      else if (name === '--host') host = value();
+      else if ((name === '--project-name' || name === '-p') && from === 'compose') project = value();
+      else if (name === '--host-address') {
+        const v = value();
+        if (!/^[^=]+=\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(v)) throw new UsageError(`--host-address takes NAME=IP or NAME=IP/LEN, like core-01=10.0.0.11/24 (got '${v}')`, 'import');
+        hostAddresses.push(v);
+      } else return false;
+      return true;
+    },
+    `import ${from}`,
+  );
+  if (help) return { kind: 'help', topic: 'import' };
   if (files.length === 0) throw new UsageError(`import ${from} needs ${from === 'compose' ? 'a FILE' : 'at least one FILE'}`, 'import');
   if (from === 'compose' && files.length > 1) throw new UsageError('import compose takes one FILE', 'import');
   return { kind: 'import', from, files, ...(out !== undefined ? { out } : {}), ...(host !== undefined ? { host } : {}), ...(project !== undefined ? { project } : {}), hostAddresses };
