@@ -13,7 +13,9 @@
  *     the debounce (older versions must be superseded, never published
  *     late);
  *   - after an edit: hover on an `expect`, completion inside a container
- *     block, full semantic tokens, document symbols (round trips);
+ *     block, full semantic tokens, document symbols (round trips); then,
+ *     after more edits, `semanticTokens/full/delta` from the result last
+ *     received, as VS Code asks it once it holds one (semanticTokensDelta);
  *   - the server's RSS / heap (cnet/memoryUsage) after open and after
  *     1,000 more edits sent in bursts of 10.
  * Prints one JSON object on stdout.
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     const expectLines: number[] = [];
     for (let o = g.text.indexOf('\nexpect '); o >= 0 && expectLines.length < 30; o = g.text.indexOf('\nexpect ', o + 1)) expectLines.push(o + 1);
     const td = { uri: doc.uri };
-    const feat: Record<string, number[]> = { hoverExpect: [], completion: [], semanticTokens: [], documentSymbol: [] };
+    const feat: Record<string, number[]> = { hoverExpect: [], completion: [], semanticTokens: [], documentSymbol: [], semanticTokensDelta: [] };
     const timedReq = async (name: string, method: string, params: unknown) => {
       const t0 = performance.now();
       const r = await client.request(method, params);
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
       return r;
     };
     let hovered = 0;
+    let lastResultId: string | undefined;
     const samples = size >= 10000 ? 6 : 10;
     for (let s = 0; s < samples; s++) {
       // toggle the rename so every sample reads a new snapshot
@@ -158,8 +161,16 @@ async function main(): Promise<void> {
       const h = (await timedReq('hoverExpect', 'textDocument/hover', { textDocument: td, position: positionAt(doc.text, at + 1) })) as { contents?: { value?: string } } | null;
       if (h?.contents?.value) hovered++;
       await timedReq('completion', 'textDocument/completion', { textDocument: td, position: positionAt(doc.text, m.completionOffset) });
-      await timedReq('semanticTokens', 'textDocument/semanticTokens/full', { textDocument: td });
+      lastResultId = ((await timedReq('semanticTokens', 'textDocument/semanticTokens/full', { textDocument: td })) as { resultId?: string }).resultId;
       await timedReq('documentSymbol', 'textDocument/documentSymbol', { textDocument: td });
+    }
+    // --- semantic tokens as VS Code asks them after the first response: full/delta from the result it holds, after each edit
+    for (let s = 0; s < samples; s++) {
+      const renamed = doc.text.slice(m.renameOffset, m.renameOffset + altName.length) === altName;
+      await timedEdit(renamed ? { start: m.renameOffset, end: m.renameOffset + altName.length, text: m.renameName } : { start: m.renameOffset, end: m.renameOffset + m.renameName.length, text: altName });
+      const d = (await timedReq('semanticTokensDelta', 'textDocument/semanticTokens/full/delta', { textDocument: td, previousResultId: lastResultId })) as { resultId?: string; edits?: unknown[] };
+      if (!Array.isArray(d.edits)) lateOrStale.push('semanticTokens/full/delta answered full tokens, not a delta');
+      lastResultId = d.resultId;
     }
     if (doc.text !== g.text) await timedEdit({ start: m.renameOffset, end: m.renameOffset + altName.length, text: m.renameName });
     if (hovered === 0) lateOrStale.push('hover on an expect returned nothing');

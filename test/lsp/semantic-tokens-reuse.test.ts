@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { analyze, PhasedAnalysis } from '../../server/src/core/index';
 import { IncrementalParser } from '../../server/src/core/syntax/incremental';
 import { Snapshot } from '../../server/src/lsp/snapshot';
-import { semanticTokens, semanticTokensDelta, semanticTokensFull, type FullTokens } from '../../server/src/lsp/semanticTokens';
+import { semanticTokens, semanticTokensDelta, semanticTokensFull, semanticTokensSteps, type FullTokens } from '../../server/src/lsp/semanticTokens';
 import { generate } from '../../bench/generate';
 import { referenceEncode } from './semanticTokensReference';
 import { corpus } from '../unit/robust/corpus';
@@ -71,10 +71,25 @@ describe('lsp: semantic tokens reused across versions equal a from-scratch compu
       }
       version++;
       snap = snapshotOf(text, version);
+      // as the server does while idle: some of the steps, or all, before the request
+      const steps = semanticTokensSteps(snap, () => prev);
+      const ahead = Math.floor(rnd() * 8);
+      let precomputed: FullTokens | undefined;
+      for (let k = 0; k < ahead && !precomputed; k++) {
+        const r = steps.next();
+        if (r.done) precomputed = r.value;
+      }
       // the base the server passes (the last result sent), sometimes an older one, sometimes none
       const pick = rnd();
       const base = pick < 0.7 ? prev : pick < 0.9 ? history[Math.floor(rnd() * history.length)] : undefined;
       const full = semanticTokensFull(snap, base);
+      if (precomputed) assert.equal(full, precomputed, 'the precomputed result is the memoised one');
+      else {
+        // the steps left after the request find its result
+        let r = steps.next();
+        while (!r.done) r = steps.next();
+        assert.equal(r.value, full);
+      }
       const fresh = new Snapshot('file:///fresh.cnet', version, analyze(text));
       const expected = referenceEncode(fresh, 0, text.length);
       assert.ok(Array.isArray(full.data));

@@ -96,7 +96,15 @@ class TokenBuffer {
 }
 
 export function collectTokens(snap: Snapshot): CollectedTokens {
-  return snap.memo('semanticTokens', () => collect(snap));
+  return snap.memo('semanticTokens', () => run(collect(snap)));
+}
+
+/** a step generator run to its end */
+function run<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
 
 const ok = (span: ast.Span | undefined): span is ast.Span => {
@@ -106,7 +114,8 @@ const ok = (span: ast.Span | undefined): span is ast.Span => {
   return Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e > s;
 };
 
-function collect(snap: Snapshot): CollectedTokens {
+/** the collection, in steps (it yields between them; see semanticTokensSteps) */
+function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
   const occ = snap.occurrences();
   // occurrences: sorted by (start, end ascending); re-sorted (stably) below only if two share a start
   const names = new TokenBuffer(occ.length);
@@ -215,6 +224,7 @@ function collect(snap: Snapshot): CollectedTokens {
         break;
     }
   }
+  yield;
   // a stable sort of names then literals by (start, end descending): each run sorted, then merged (names first on a tie)
   const x = names.sorted();
   const y = lits.sorted();
@@ -236,6 +246,7 @@ function collect(snap: Snapshot): CollectedTokens {
     for (; a < x.length; a++) out.push(x.start[a]!, x.end[a]!, x.meta[a]!);
     for (; b < y.length; b++) out.push(y.start[b]!, y.end[b]!, y.meta[b]!);
   }
+  yield;
   // keywords the AST keeps no span for (`on`, `as`, `vlan`/`ip` after `network`, …) and `internet`,
   // from the parse's own token stream (no second lexing); both lists are in source order, merged
   const extra = new TokenBuffer(1024);
@@ -357,8 +368,15 @@ export function semanticTokensFull(snap: Snapshot, base?: FullTokens): FullToken
 }
 let resultCounter = 0;
 
+/** this snapshot's whole encoding, once (the full result and the steps share it) */
+const wholeEncoding = (snap: Snapshot): Int32Array => snap.memo('semanticTokens/ints', () => encode(snap, 0, snap.text.length));
+
+/** snapshots whose full result exists */
+const built = new WeakSet<Snapshot>();
+
 function build(snap: Snapshot, base: FullTokens | undefined): FullTokens {
-  const ints = encode(snap, 0, snap.text.length);
+  built.add(snap);
+  const ints = wholeEncoding(snap);
   const resultId = `${snap.version}.${++resultCounter}`;
   const from = base && infos.get(base);
   if (!base || !from || from.ints.length !== base.data.length) {
@@ -419,4 +437,30 @@ export function semanticTokensDelta(snap: Snapshot, previous: FullTokens): Seman
   const { p, s } = commonEnds(a, b);
   if (p === a.length && p === b.length) return { resultId: cur.resultId, edits: [] };
   return { resultId: cur.resultId, edits: [{ start: p, deleteCount: a.length - s - p, data: b.slice(p, b.length - s) }] };
+}
+
+/**
+ * The full tokens of `snap` in steps (occurrences, collection, encoding),
+ * for a caller that computes them while the server is idle and yields
+ * between steps (issue 13): a request that comes in between is answered
+ * first, and the tokens request that follows a build finds them memoised.
+ * `base` is read at the last step (the result last sent by then).
+ */
+export function* semanticTokensSteps(snap: Snapshot, base: () => FullTokens | undefined): Generator<void, FullTokens> {
+  snap.occurrences();
+  yield;
+  // a request in between may have computed the result: then the rest is not done again
+  const steps = collect(snap);
+  let r = steps.next();
+  for (; !r.done; r = steps.next()) {
+    yield;
+    if (built.has(snap)) return semanticTokensFull(snap);
+  }
+  const collected = r.value;
+  snap.memo('semanticTokens', () => collected);
+  yield;
+  if (built.has(snap)) return semanticTokensFull(snap);
+  wholeEncoding(snap);
+  yield;
+  return semanticTokensFull(snap, base());
 }

@@ -23,7 +23,7 @@ import { hover } from './hover';
 import { completion } from './completion';
 import { definition, documentHighlights, prepareRename, references, rename } from './navigation';
 import { documentSymbols, foldingRanges, selectionRanges } from './symbols';
-import { SEMANTIC_LEGEND, semanticTokens, semanticTokensDelta, semanticTokensFull } from './semanticTokens';
+import { SEMANTIC_LEGEND, semanticTokens, semanticTokensDelta, semanticTokensFull, semanticTokensSteps } from './semanticTokens';
 import { formatDocument, formatRange } from './format';
 import { codeActions } from './codeActions';
 import { inlayHints } from './inlayHints';
@@ -60,6 +60,7 @@ export function startServer(connection: Connection): void {
         const done: AnalysisDoneParams = { uri: snap.uri, version: snap.version };
         void connection.sendNotification(AnalysisDoneNotification, done);
         if (ms > 500) connection.console.log(`cnet: analysed ${snap.uri} v${snap.version} in ${Math.round(ms)} ms`);
+        precomputeTokens(snap);
       },
       error: log,
     },
@@ -68,6 +69,26 @@ export function startServer(connection: Connection): void {
 
   /** per document, the last full result sent (what a delta request's previousResultId names) */
   const lastTokens = new Map<string, ReturnType<typeof semanticTokensFull>>();
+
+  /**
+   * Issue 13: once the client has asked a document's semantic tokens, each
+   * new version's are computed after its build, one step a turn of the event
+   * loop (requests in between go first), dropped when the version is no
+   * longer current; the request that follows finds them memoised.
+   */
+  function precomputeTokens(snap: Snapshot): void {
+    if (!lastTokens.has(snap.uri)) return;
+    const steps = semanticTokensSteps(snap, () => lastTokens.get(snap.uri));
+    const next = () => {
+      if (store.peek(snap.uri) !== snap || documents.get(snap.uri)?.version !== snap.version) return;
+      try {
+        if (!steps.next().done) setImmediate(next);
+      } catch {
+        /* the request computes them again and reports the failure */
+      }
+    };
+    setImmediate(next);
+  }
 
   /** failures already logged (feature + message): a feature failing on every keystroke logs once, not a flood */
   const reported = new Set<string>();
