@@ -15,10 +15,19 @@
  *
  * Each document keeps one `IncrementalParser`: a build reparses only the
  * top-level declarations an edit touched.
+ *
+ * Memory: when the build of a newer version starts, the snapshot of the
+ * older one is released (its model, reachability engine and feature memos);
+ * only its version and text are kept, to rebuild it should the newer
+ * analysis fail. Requests never read an older snapshot otherwise (they
+ * finish the current version's build), and what the next parse reuses is
+ * the parser's own state. So a build never holds two full analyses at
+ * once: V8 sizes its heap from what is live when it collects, several
+ * times over.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { IncrementalParser } from '../core/syntax/incremental';
-import { PhasedAnalysis } from '../core/index';
+import { analyze, PhasedAnalysis } from '../core/index';
 import { Snapshot } from './snapshot';
 
 export interface DocumentSource {
@@ -40,7 +49,10 @@ interface Job {
 }
 
 interface Entry {
+  /** the current version's snapshot, or the last one built until a newer build starts */
   snapshot?: Snapshot;
+  /** the last good version, released while a newer one is built (rebuilt if that build fails) */
+  released?: { readonly version: number; readonly text: string };
   timer?: ReturnType<typeof setTimeout>;
   job?: Job;
   parser?: IncrementalParser;
@@ -94,12 +106,16 @@ export class AnalysisStore {
       job.analysis.finish();
     } catch (e) {
       // analyze() promises never to throw; if it does, keep serving the last good snapshot
-      return this.failed(uri, entry, job, e);
+      this.failed(uri, entry, job, e);
+      return this.lastGood(uri, entry);
     }
     return this.complete(uri, entry, job);
   }
 
-  /** The last snapshot built, whatever its version (never triggers a build). */
+  /**
+   * The last snapshot built, whatever its version, unless a newer build has
+   * started and released it (never triggers a build).
+   */
   peek(uri: string): Snapshot | undefined {
     return this.entries.get(uri)?.snapshot;
   }
@@ -114,7 +130,7 @@ export class AnalysisStore {
   /** Every open document's snapshot is stale (settings changed): rebuild soon. */
   invalidateAll(): void {
     for (const [uri, entry] of this.entries) {
-      entry.snapshot = undefined;
+      entry.snapshot = entry.released = undefined;
       this.drop(entry);
       this.schedule(uri, true);
     }
@@ -150,10 +166,23 @@ export class AnalysisStore {
   }
 
   private begin(entry: Entry, doc: TextDocument): Job {
+    this.release(entry);
     const parser = (entry.parser ??= new IncrementalParser());
     const job: Job = { version: doc.version, analysis: new PhasedAnalysis(doc.getText(), { parse: (text) => parser.parse(text) }), t0: performance.now() };
     entry.job = job;
     return job;
+  }
+
+  /**
+   * Lets the older snapshot go before a newer version is analysed; keeps
+   * what rebuilds it. After a failed build (no parser yet) it is kept as it
+   * is: the next build may fail the same way.
+   */
+  private release(entry: Entry): void {
+    const old = entry.snapshot;
+    if (!old || !entry.parser) return;
+    entry.released = { version: old.version, text: old.text };
+    entry.snapshot = undefined;
   }
 
   private drop(entry: Entry): void {
@@ -170,14 +199,27 @@ export class AnalysisStore {
     const snapshot = new Snapshot(uri, job.version, job.analysis.finish());
     this.builds++;
     entry.snapshot = snapshot;
+    entry.released = undefined;
     this.events.built(snapshot, performance.now() - job.t0);
     return snapshot;
   }
 
-  private failed(uri: string, entry: Entry, job: Job, e: unknown): Snapshot | undefined {
+  private failed(uri: string, entry: Entry, job: Job, e: unknown): void {
     if (entry.job === job) entry.job = undefined;
     entry.parser = undefined; // start over from a full parse
     this.events.error(`analysis of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+
+  /** The last good snapshot, rebuilt from its text if a newer build released it. */
+  private lastGood(uri: string, entry: Entry): Snapshot | undefined {
+    const r = entry.released;
+    if (entry.snapshot || !r) return entry.snapshot;
+    try {
+      entry.snapshot = new Snapshot(uri, r.version, analyze(r.text));
+      entry.released = undefined;
+    } catch (e) {
+      this.events.error(`analysis of ${uri} v${r.version} failed again: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
     return entry.snapshot;
   }
 
