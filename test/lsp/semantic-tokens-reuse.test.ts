@@ -54,6 +54,7 @@ describe('lsp: semantic tokens reused across versions equal a from-scratch compu
     let prev = semanticTokensFull(snap);
     assert.deepEqual(prev.data, referenceEncode(new Snapshot('file:///fresh.cnet', 1, analyze(text)), 0, text.length));
     const history: FullTokens[] = [prev];
+    const expectedOf = new Map<FullTokens, number[]>([[prev, prev.data]]);
     let derived = 0;
     for (let step = 0; step < 60; step++) {
       // an edit: the bench's rename, a random splice of pieces, or a deletion
@@ -92,13 +93,17 @@ describe('lsp: semantic tokens reused across versions equal a from-scratch compu
       }
       const fresh = new Snapshot('file:///fresh.cnet', version, analyze(text));
       const expected = referenceEncode(fresh, 0, text.length);
-      assert.ok(Array.isArray(full.data));
-      assert.deepEqual(full.data, expected, `step ${step}: full tokens differ from a from-scratch computation`);
+      expectedOf.set(full, expected);
+      // a result answered only by deltas never makes its array: sometimes it is read only later (as a base, or at the end)
+      if (rnd() < 0.7) {
+        assert.ok(Array.isArray(full.data));
+        assert.deepEqual(full.data, expected, `step ${step}: full tokens differ from a from-scratch computation`);
+      }
       assert.notEqual(full.resultId, prev.resultId);
       assert.equal(semanticTokensFull(snap).resultId, full.resultId, 'memoised per version');
       // deltas: against the base the result was built from (the kept splice) and against any other earlier result
       for (const from of [base, prev, history[Math.floor(rnd() * history.length)]!]) {
-        if (!from) continue;
+        if (!from || rnd() < 0.3) continue;
         const d = semanticTokensDelta(snap, from);
         assert.equal(d.resultId, full.resultId);
         assert.deepEqual(applyDelta(from.data, d.edits), expected, `step ${step}: the delta does not rebuild the tokens`);
@@ -114,6 +119,7 @@ describe('lsp: semantic tokens reused across versions equal a from-scratch compu
       history.push(full);
       if (history.length > 8) history.shift();
     }
+    for (const r of history) assert.deepEqual(r.data, expectedOf.get(r), 'a result read late');
     assert.ok(derived > 30, 'most results were built from a base');
   });
 

@@ -194,7 +194,9 @@ function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
       }
     }
   };
+  let walked = 0;
   for (const d of snap.analysis.document.decls) {
+    if (++walked % 2000 === 0) yield;
     add(d.keyword, KEYWORD);
     switch (d.kind) {
       case 'topology':
@@ -351,6 +353,8 @@ type Edit = SemanticTokensDelta['edits'][number];
 interface FullInfo {
   readonly ints: Int32Array;
   readonly base?: { readonly resultId: string; readonly edits: Edit[] };
+  /** the `data` array, once made */
+  array?: number[];
 }
 const infos = new WeakMap<FullTokens, FullInfo>();
 
@@ -379,26 +383,45 @@ function build(snap: Snapshot, base: FullTokens | undefined): FullTokens {
   const ints = wholeEncoding(snap);
   const resultId = `${snap.version}.${++resultCounter}`;
   const from = base && infos.get(base);
-  if (!base || !from || from.ints.length !== base.data.length) {
-    const r = { resultId, data: toArray(ints) };
-    infos.set(r, { ints });
-    return r;
-  }
+  if (!base || !from) return result(resultId, ints, () => toArray(ints));
   const a = from.ints;
   const { p, s } = commonEnds(a, ints);
-  const old = base.data;
   const insert = toArray(ints, p, ints.length - s);
   const deleteCount = a.length - s - p;
-  let data: number[];
-  if (insert.length === deleteCount) {
-    data = old.slice();
-    for (let i = 0; i < insert.length; i++) data[p + i] = insert[i]!;
-  } else {
-    data = old.slice(0, p).concat(insert, old.slice(a.length - s));
-  }
   const edits: Edit[] = p === a.length && p === ints.length ? [] : [{ start: p, deleteCount, data: insert }];
-  const r = { resultId, data };
-  infos.set(r, { ints, base: { resultId: base.resultId, edits } });
+  const old = from.array;
+  // the base's array, when it was made (sent), is copied; otherwise the integers are pushed (only if this one is sent)
+  const make = !old
+    ? () => toArray(ints)
+    : insert.length === deleteCount
+      ? () => {
+          const data = old.slice();
+          for (let i = 0; i < insert.length; i++) data[p + i] = insert[i]!;
+          return data;
+        }
+      : () => old.slice(0, p).concat(insert, old.slice(a.length - s));
+  return result(resultId, ints, make, { resultId: base.resultId, edits });
+}
+
+/**
+ * A full result whose `data` array is made when first read (serialised for a
+ * full response, or compared): a `full/delta` answered from the kept splice
+ * never makes it. An own enumerable getter, so JSON sends it as a property.
+ */
+function result(resultId: string, ints: Int32Array, make: () => number[], base?: FullInfo['base']): FullTokens {
+  const info: FullInfo = { ints, base };
+  let pending: (() => number[]) | undefined = make;
+  const r: FullTokens = {
+    resultId,
+    get data(): number[] {
+      if (!info.array) {
+        info.array = pending!();
+        pending = undefined;
+      }
+      return info.array;
+    },
+  };
+  infos.set(r, info);
   return r;
 }
 
@@ -432,11 +455,11 @@ export function semanticTokensDelta(snap: Snapshot, previous: FullTokens): Seman
   if (previous.resultId === cur.resultId) return { resultId: cur.resultId, edits: [] };
   const known = infos.get(cur)?.base;
   if (known && known.resultId === previous.resultId) return { resultId: cur.resultId, edits: known.edits };
-  const a = previous.data;
-  const b = cur.data;
+  const a = infos.get(previous)?.ints ?? previous.data;
+  const b = infos.get(cur)!.ints;
   const { p, s } = commonEnds(a, b);
   if (p === a.length && p === b.length) return { resultId: cur.resultId, edits: [] };
-  return { resultId: cur.resultId, edits: [{ start: p, deleteCount: a.length - s - p, data: b.slice(p, b.length - s) }] };
+  return { resultId: cur.resultId, edits: [{ start: p, deleteCount: a.length - s - p, data: toArray(b, p, b.length - s) }] };
 }
 
 /**
