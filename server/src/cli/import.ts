@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../core/index';
+import { parseCidr, parseIp } from '../core/model/ip';
 import { importCompose } from '../import/compose';
 import { importDocker } from '../import/docker';
 import { importDockerRun } from '../import/dockerRun';
@@ -81,7 +82,8 @@ export function parseImportArgs(rest: readonly string[]): ImportCommand | { read
       else if ((name === '--project-name' || name === '-p') && from === 'compose') project = value();
       else if (name === '--host-address') {
         const v = value();
-        if (!/^[^=]+=\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(v)) throw new UsageError(`--host-address takes NAME=IP or NAME=IP/LEN, like core-01=10.0.0.11/24 (got '${v}')`, 'import');
+        const addr = v.slice(v.indexOf('=') + 1);
+        if (v.indexOf('=') <= 0 || (addr.includes('/') ? parseCidr(addr) : parseIp(addr)) === undefined) throw new UsageError(`--host-address takes NAME=IP or NAME=IP/LEN, like core-01=10.0.0.11/24 (got '${v}')`, 'import');
         hostAddresses.push(v);
       } else return false;
       return true;

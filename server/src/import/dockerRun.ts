@@ -664,7 +664,11 @@ function unitFile(src: DockerSource, rep: Reporter, st: State, opts: DockerRunOp
         const m = /^(host|hostname|name)=(.+)$/.exec(w.text);
         if (m) host ??= m[2]!;
       }
-    } else if (l.key === 'MachineOf') host ??= fleetHosts.get(l.value.replace(/\.service$/, '')) ?? undefined;
+    } else if (l.key === 'MachineOf') {
+      const of = fleetHosts.get(l.value.replace(/\.service$/, ''));
+      if (of === undefined) rep.warn(`MachineOf=${l.value}: no host is known for that unit (not in the input, or placed with this one: a cycle)`, l.at);
+      host ??= of;
+    }
     else if (l.key === 'Global' && /^(true|yes|1)$/.test(l.value)) rep.warn('[X-Fleet] Global=true: fleet runs this unit on every machine; imported on one host only', l.at);
   }
   host ??= inDropIn ? dirHost(src.name) : undefined;
@@ -915,14 +919,38 @@ function kindOf(src: DockerSource): Kind {
   return 'script';
 }
 
+/**
+ * The sources in input order, except that a unit placed with `MachineOf=`
+ * comes after the unit it names (transitively: A with B with C puts C, B,
+ * A), so that unit's host is known when it is read. A cycle keeps the input
+ * order for the units on it (their MachineOf then finds no host yet: the
+ * unit's own fallback applies, with its warning).
+ */
+function machineOfOrder(sources: readonly DockerSource[]): DockerSource[] {
+  const unitName = (x: DockerSource) => x.name.replace(/^.*[\\/]/, '').replace(/\.service$/, '');
+  const byName = new Map<string, DockerSource>();
+  for (const x of sources) if (kindOf(x) === 'unit') byName.set(unitName(x), x);
+  const out: DockerSource[] = [];
+  const state = new Map<DockerSource, 'visiting' | 'done'>();
+  const visit = (x: DockerSource) => {
+    if (state.has(x)) return;
+    state.set(x, 'visiting');
+    const of = kindOf(x) === 'unit' ? /^\s*MachineOf\s*=\s*(\S+)/m.exec(x.text)?.[1]?.replace(/\.service$/, '') : undefined;
+    const target = of !== undefined ? byName.get(of) : undefined;
+    if (target) visit(target);
+    state.set(x, 'done');
+    out.push(x);
+  };
+  for (const x of sources) visit(x);
+  return out;
+}
+
 export function importDockerRun(sources: readonly DockerSource[], opts: DockerRunOptions = {}): ImportResult {
   const st = new State(opts);
   const reps: Reporter[] = [];
   const warnings: ImportMessage[] = [];
   const fleetHosts = new Map<string, string>();
-  // units placed by MachineOf= after the others, so the unit they name has its host already
-  const placedByOther = (x: DockerSource) => kindOf(x) === 'unit' && /MachineOf=/.test(x.text);
-  const ordered = [...sources.filter((x) => !placedByOther(x)), ...sources.filter(placedByOther)];
+  const ordered = machineOfOrder(sources);
   for (const src of ordered) {
     const rep = new Reporter(src.name, src.text);
     reps.push(rep);

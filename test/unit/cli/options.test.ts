@@ -32,6 +32,9 @@ describe('cli: the subcommands share one option syntax', () => {
     usage(() => parseExportArgs(['a.cnet', '--to']), /option '--to' needs a value/, 'export');
     usage(() => parseDiffArgs(['a', 'b', '--fast']), /unknown option '--fast' for diff/, 'diff');
     usage(() => parseImportArgs(['docker', 'x.json', '--project-name', 'p']), /unknown option '--project-name' for import docker/, 'import');
+    usage(() => parseImportArgs(['docker', 'x.json', '--host-address', 'core-01=10.0.0.256']), /--host-address takes NAME=IP or NAME=IP\/LEN/, 'import');
+    usage(() => parseImportArgs(['docker', 'x.json', '--host-address', 'core-01=10.0.0.1/33']), /--host-address takes/, 'import');
+    usage(() => parseImportArgs(['docker', 'x.json', '--host-address', '=10.0.0.1']), /--host-address takes/, 'import');
     usage(() => parseExportArgs(['a.cnet', 'b.cnet', '--to', 'docker']), /export takes one FILE \(got 'a.cnet' and 'b.cnet'\)/, 'export');
   });
 });

@@ -97,6 +97,17 @@ describe('import docker-run: a fleet cluster (units, drop-ins, flannel config)',
     assert.equal(hostOf(t, 'api-sidecar'), 'core-02'); // MachineOf=api.service
   });
 
+  it('MachineOf= chains are followed whatever the file order (c with b with a), a cycle falls back to --host with a warning', () => {
+    const unit = (name: string, fleet: string) => `[Service]\nExecStart=/usr/bin/docker run --name ${name} busybox\n[X-Fleet]\n${fleet}\n`;
+    const chain = inline({ 'c.service': unit('c', 'MachineOf=b.service'), 'b.service': unit('b', 'MachineOf=a.service'), 'a.service': unit('a', 'MachineMetadata=host=core-07') });
+    for (const n of ['a', 'b', 'c']) assert.equal(hostOf(chain.a!.topology, n), 'core-07', n);
+    assert.deepEqual(chain.r.warnings, []);
+    const cycle = inline({ 'x.service': unit('x', 'MachineOf=y.service'), 'y.service': unit('y', 'MachineOf=x.service') }, { host: 'fallback' });
+    assert.equal(hostOf(cycle.a!.topology, 'x'), 'fallback');
+    assert.equal(hostOf(cycle.a!.topology, 'y'), 'fallback');
+    assert.ok(cycle.r.warnings.some((w) => /MachineOf=x\.service: no host is known/.test(w.message)));
+  });
+
   it("flannel's config from the etcdctl line inside bash -c: subnet, SubnetLen, backend (VXLAN)", () => {
     assert.equal(t.overlays.length, 1);
     const o = t.overlays[0]!;
