@@ -299,6 +299,7 @@ class Builder {
 
   private declareHost(d: ast.HostDecl): Mut<Host> | undefined {
     if (!d.name) return undefined;
+    // every field but defaultBridge, which declareBridges sets once the bridges exist
     const h = {
       kind: 'host',
       name: d.name.text,
@@ -310,14 +311,14 @@ class Builder {
       bridges: [],
       bridgeByName: new Map(),
       containers: [],
-    } as unknown as Mut<Host>;
+    } satisfies Omit<Mut<Host>, 'defaultBridge'> as unknown as Mut<Host>;
     const ok = this.declare(h, d.name);
     // A duplicated host still owns its containers (they are declared below
     // under their own names); it just is not reachable by name.
     if (ok) this.hosts.push(h);
     for (const cd of d.containers) {
       if (!cd.name) continue;
-      const c = {
+      const c: Mut<Container> = {
         kind: 'container',
         name: cd.name.text,
         decl: cd,
@@ -329,7 +330,7 @@ class Builder {
         expose: [],
         publishes: [],
         links: [],
-      } as unknown as Mut<Container>;
+      };
       this.declare(c, cd.name);
       // kept even when its name is a duplicate: it still runs and holds addresses
       c.index = this.containers.length;
@@ -396,7 +397,7 @@ class Builder {
         internal: false,
         mtu: DEFAULT_MTU,
         mtuOrigin: { kind: 'default' },
-      } as Mut<Bridge>);
+      } satisfies Omit<Mut<Bridge>, 'segment'> as Mut<Bridge>);
       (h.bridgeByName as Map<string, Bridge>).set('docker0', docker0);
     }
     h.bridges = [docker0, ...declared.filter((b) => b !== docker0)];
@@ -448,7 +449,7 @@ class Builder {
       mtu: writtenMtu ?? DEFAULT_MTU,
       mtuOrigin: writtenMtu !== undefined && mtuProp ? { kind: 'written', span: mtuProp.value.span } : { kind: 'default' },
       ...optional('overlay', overlay),
-    } as Mut<Bridge>;
+    } satisfies Omit<Mut<Bridge>, 'segment'> as Mut<Bridge>;
     if (overlay) (overlay.leases as Bridge[]).push(b);
     return this.withSegment(b);
   }
@@ -547,13 +548,9 @@ class Builder {
           if (hostIp === undefined) continue;
           if (hostIp === 0) hostIp = undefined; // 0.0.0.0: every address
         }
-        const publish = { container: c } as Mut<Publish>;
+        // the required fields in one literal (type-checked), the optional one set after: no spread
+        const publish: Mut<Publish> = { container: c, hostPort: pub.hostPort.value, containerPort: pub.containerPort.value, protocol, span: pub.span, decl: p };
         if (hostIp !== undefined) publish.hostIp = hostIp;
-        publish.hostPort = pub.hostPort.value;
-        publish.containerPort = pub.containerPort.value;
-        publish.protocol = protocol;
-        publish.span = pub.span;
-        publish.decl = p;
         c.publishes.push(publish);
         const k = portKeyOf(publish.containerPort, protocol);
         if (!exposed.has(k)) {
@@ -566,13 +563,12 @@ class Builder {
 
   private attach(c: Mut<Container>, segment: Segment, prop: ast.NetworkProp | undefined, lit: ast.AddressLit | undefined): void {
     const ip = addressOf(lit);
-    // fields set one by one, not spread (one attachment per container at least)
-    const att = { container: c, segment } as Mut<Attachment>;
+    // the required fields in one literal (type-checked), the optional ones set after: no spread
+    // (one attachment per container at least)
+    const att: Mut<Attachment> = { container: c, segment, auto: lit === undefined, index: c.attachments.length };
     if (ip !== undefined) att.ip = ip;
-    att.auto = lit === undefined;
     if (prop !== undefined) att.prop = prop;
     if (lit !== undefined) att.ipSpan = lit.span;
-    att.index = c.attachments.length;
     c.attachments.push(att);
     segment.attachments.push(att);
     this.pending.push(lit !== undefined ? { att, lit } : { att });
@@ -665,7 +661,7 @@ class Builder {
       internal: false,
       mtu: DEFAULT_MTU,
       mtuOrigin: { kind: 'default' },
-    } as Mut<Bridge>);
+    } satisfies Omit<Mut<Bridge>, 'segment'> as Mut<Bridge>);
     (h.bridgeByName as Map<string, Bridge>).set(GWBRIDGE_NAME, b);
     h.bridges = [...h.bridges, b];
     this.bridgeSegments.push(b.segment);
