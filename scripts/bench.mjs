@@ -158,6 +158,7 @@ function figures() {
     ['hover', 'hover on an expect', 'ms', (r) => med(r.lsp?.hoverExpect), (n) => (n >= 10000 ? 20 : undefined)],
     ['completion', 'completion in a container', 'ms', (r) => med(r.lsp?.completion), (n) => (n >= 10000 ? 20 : undefined)],
     ['semanticTokens', 'semantic tokens (full)', 'ms', (r) => med(r.lsp?.semanticTokens), (n) => (n >= 10000 ? 20 : undefined)],
+    ['semanticTokensDelta', 'semantic tokens (delta, as VS Code asks after the first)', 'ms', (r) => med(r.lsp?.semanticTokensDelta), (n) => (n >= 10000 ? 20 : undefined)],
     ['documentSymbol', 'document symbols', 'ms', (r) => med(r.lsp?.documentSymbol)],
     ['rssOpen', 'server RSS after open', 'MB', (r) => r.lsp?.memoryAfterOpen?.rssMB, (n) => (n >= 10000 ? 300 : undefined)],
     ['rssEdits', 'server RSS after 1,000 edits', 'MB', (r) => r.lsp?.memoryAfterEdits?.rssMB, (n) => (n >= 10000 ? 300 : undefined)],
