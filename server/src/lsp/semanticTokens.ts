@@ -485,5 +485,12 @@ export function* semanticTokensSteps(snap: Snapshot, base: () => FullTokens | un
   if (built.has(snap)) return semanticTokensFull(snap);
   wholeEncoding(snap);
   yield;
-  return semanticTokensFull(snap, base());
+  const from = base();
+  const full = semanticTokensFull(snap, from);
+  // a client that was last sent full tokens (not a delta) will read this array: made now, not in its request
+  if (from && infos.get(from)?.array) {
+    yield;
+    void full.data;
+  }
+  return full;
 }
