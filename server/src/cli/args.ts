@@ -7,6 +7,7 @@ import type { Protocol } from '../core/model/types';
 import { IMPORT_USAGE, parseImportArgs, type ImportCommand } from './import';
 import { EXPORT_USAGE, parseExportArgs, type ExportCommand } from './export';
 import { DIFF_USAGE, parseDiffArgs, type DiffCommand } from './diff';
+import { scanOptions } from './options';
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
 export type ReachFormat = 'text' | 'json';
@@ -161,55 +162,38 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   const command = first;
 
-  const positionals: string[] = [];
   let format: string | undefined;
   let port: PortArg | undefined;
   let color: ColorMode = 'auto';
   const flags = new Set<string>();
-  let optionsDone = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    if (optionsDone || arg === '-' || !arg.startsWith('-')) {
-      positionals.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      optionsDone = true;
-      continue;
-    }
-    if (arg === '-h' || arg === '--help') return { kind: 'help', topic: command };
-    if (arg === '-V' || arg === '--version') return { kind: 'version' };
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const takeValue = (): string => {
-      if (eq >= 0) return arg.slice(eq + 1);
-      const v = rest[i + 1];
-      if (v === undefined) throw new UsageError(`option '${name}' needs a value`, command);
-      i++;
-      return v;
-    };
-    if (name === '--format' || name === '-f') {
-      const v = takeValue();
-      const allowed: readonly string[] = FORMATS[command];
-      if (!allowed.includes(v)) throw new UsageError(`'${command}' has no format '${v}' (expected ${allowed.join(', ')})`, command);
-      format = v;
-    } else if (name === '--port' || name === '-p') {
-      if (command === 'check') throw new UsageError(`'check' takes no option '${name}'`, command);
-      const v = takeValue();
-      port = parsePortArg(v);
-      if (!port) throw new UsageError(`invalid port '${v}' (expected 1-65535, optionally /tcp or /udp, e.g. 5432/tcp)`, command);
-    } else if (name === '--color' || name === '--colour') {
-      const v = takeValue();
-      if (!COLORS.includes(v as ColorMode)) throw new UsageError(`invalid --color '${v}' (expected auto, always or never)`, command);
-      color = v as ColorMode;
-    } else if (name === '--no-color') {
-      color = 'never';
-    } else if (command === 'emulate' && (name === '--matrix' || name === '--keep' || name === '--cleanup') && eq < 0) {
-      flags.add(name);
-    } else {
-      throw new UsageError(`unknown option '${name}'`, command);
-    }
-  }
+  const scanned = scanOptions(
+    rest,
+    command,
+    (name, value, attached) => {
+      if (name === '--format' || name === '-f') {
+        const v = value();
+        const allowed: readonly string[] = FORMATS[command];
+        if (!allowed.includes(v)) throw new UsageError(`'${command}' has no format '${v}' (expected ${allowed.join(', ')})`, command);
+        format = v;
+      } else if (name === '--port' || name === '-p') {
+        if (command === 'check') throw new UsageError(`'check' takes no option '${name}'`, command);
+        const v = value();
+        port = parsePortArg(v);
+        if (!port) throw new UsageError(`invalid port '${v}' (expected 1-65535, optionally /tcp or /udp, e.g. 5432/tcp)`, command);
+      } else if (name === '--color' || name === '--colour') {
+        const v = value();
+        if (!COLORS.includes(v as ColorMode)) throw new UsageError(`invalid --color '${v}' (expected auto, always or never)`, command);
+        color = v as ColorMode;
+      } else if (name === '--no-color') color = 'never';
+      else if (command === 'emulate' && (name === '--matrix' || name === '--keep' || name === '--cleanup') && !attached) flags.add(name);
+      else return false;
+      return true;
+    },
+    { version: true },
+  );
+  if (scanned.help) return { kind: 'help', topic: command };
+  if (scanned.version) return { kind: 'version' };
+  const positionals = scanned.operands;
 
   switch (command) {
     case 'check':

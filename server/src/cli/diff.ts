@@ -70,7 +70,7 @@ export function parseDiffArgs(rest: readonly string[]): DiffCommand | { readonly
     } else if (name === '--no-color') color = 'never';
     else return false;
     return true;
-  });
+  }, { label: 'diff' });
   if (help) return { kind: 'help', topic: 'diff' };
   if (files.length !== 2) throw new UsageError(`diff takes two files, OLD and NEW (got ${files.length})`, 'diff');
   if (files[0] === '-' && files[1] === '-') throw new UsageError('only one of OLD and NEW can be stdin (-)', 'diff');

@@ -65,7 +65,7 @@ export function parseExportArgs(rest: readonly string[]): ExportCommand | { read
     else if (name === '-o' || name === '--output') out = value();
     else return false;
     return true;
-  });
+  }, { label: 'export' });
   if (help) return { kind: 'help', topic: 'export' };
   if (operands.length > 1) throw new UsageError(`export takes one FILE (got '${operands[0]}' and '${operands[1]}')`, 'export');
   const file = operands[0];

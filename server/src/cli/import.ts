@@ -88,7 +88,7 @@ export function parseImportArgs(rest: readonly string[]): ImportCommand | { read
       } else return false;
       return true;
     },
-    `import ${from}`,
+    { label: `import ${from}` },
   );
   if (help) return { kind: 'help', topic: 'import' };
   if (files.length === 0) throw new UsageError(`import ${from} needs ${from === 'compose' ? 'a FILE' : 'at least one FILE'}`, 'import');
