@@ -88,7 +88,8 @@ export interface Generated {
   readonly marks: Marks;
 }
 
-function mulberry32(seed: number): () => number {
+/** mulberry32: a small deterministic PRNG (uniform in [0, 1)); the tests' random streams use it too */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,39 +8,14 @@
  */
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisStore } from '../../server/src/lsp/store';
 import type { Snapshot } from '../../server/src/lsp/snapshot';
+import { storeHarness } from './storeHarness';
 import { analyze } from '../../server/src/core/index';
 import { examples } from './helpers';
 
 const URI = 'file:///perf-store.cnet';
 
-function setup(onPhase: (version: number, phase: number) => void = () => {}) {
-  const docs = new Map<string, TextDocument>();
-  const built: Snapshot[] = [];
-  const waiters: { v: number; resolve: () => void }[] = [];
-  const store = new AnalysisStore(
-    { get: (u) => docs.get(u) },
-    {
-      built(s) {
-        built.push(s);
-        for (const w of waiters.filter((x) => x.v === s.version)) w.resolve();
-      },
-      error(m) {
-        throw new Error(m);
-      },
-      phase: (_u, v, p) => onPhase(v, p),
-    },
-    () => 0,
-  );
-  const builtVersion = (v: number) => (built.some((s) => s.version === v) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ v, resolve })));
-  const edit = (text: string) => {
-    const d = docs.get(URI)!;
-    docs.set(URI, TextDocument.update(d, [{ text }], d.version + 1));
-    store.schedule(URI);
-  };
-  return { docs, built, store, builtVersion, edit };
-}
+const setup = (onPhase?: (version: number, phase: number) => void) => storeHarness(URI, { ...(onPhase ? { onPhase } : {}), throwOnError: true });
 
 describe('lsp: analysis store supersession (perf)', () => {
   const ex = examples().find((e) => e.name === 'shop.cnet') ?? examples()[0]!;

@@ -13,20 +13,10 @@ import { analyze, PhasedAnalysis } from '../../server/src/core/index';
 import { IncrementalParser } from '../../server/src/core/syntax/incremental';
 import { Snapshot } from '../../server/src/lsp/snapshot';
 import { semanticTokens, semanticTokensDelta, semanticTokensFull, semanticTokensSteps, type FullTokens } from '../../server/src/lsp/semanticTokens';
-import { generate } from '../../bench/generate';
+import { generate, mulberry32 } from '../../bench/generate';
 import { referenceEncode } from './semanticTokensReference';
 import { corpus } from '../unit/robust/corpus';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'x', 'b', '1', '.', ' ', '\n', '{', '}', '{\n', '}\n', ':', '->', ' -/-> ', '#', '"', 'internet', 'true', 'false', 'on ', 'as ',

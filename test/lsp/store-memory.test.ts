@@ -7,8 +7,7 @@
  * events, not by timing.
  */
 import * as assert from 'node:assert/strict';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisStore } from '../../server/src/lsp/store';
+import { storeHarness } from './storeHarness';
 import type { Snapshot } from '../../server/src/lsp/snapshot';
 import { analyze } from '../../server/src/core/index';
 import { IncrementalParser } from '../../server/src/core/syntax/incremental';
@@ -19,36 +18,7 @@ const URI = 'file:///store-memory.cnet';
 /** a text holding this makes the store's parser return a broken document, so the analysis throws */
 const BOOM = '# boom: break the analysis\n';
 
-function setup(onPhase: (version: number, phase: number) => void = () => {}) {
-  const docs = new Map<string, TextDocument>();
-  const built: Snapshot[] = [];
-  const errors: string[] = [];
-  const waiters: { v: number; resolve: () => void }[] = [];
-  const store = new AnalysisStore(
-    { get: (u) => docs.get(u) },
-    {
-      built(s) {
-        built.push(s);
-        for (const w of waiters.filter((x) => x.v === s.version)) w.resolve();
-      },
-      error: (m) => errors.push(m),
-      phase: (_u, v, p) => onPhase(v, p),
-    },
-    () => 0,
-  );
-  const builtVersion = (v: number) => (built.some((s) => s.version === v) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ v, resolve })));
-  const edit = (text: string, schedule = true) => {
-    const d = docs.get(URI)!;
-    docs.set(URI, TextDocument.update(d, [{ text }], d.version + 1));
-    if (schedule) store.schedule(URI);
-  };
-  const open = async (text: string) => {
-    docs.set(URI, TextDocument.create(URI, 'cnet', 1, text));
-    store.schedule(URI, true);
-    await builtVersion(1);
-  };
-  return { docs, built, errors, store, builtVersion, edit, open };
-}
+const setup = (onPhase?: (version: number, phase: number) => void) => storeHarness(URI, onPhase ? { onPhase } : {});
 
 describe('lsp: analysis store memory (perf)', () => {
   const ex = examples().find((e) => e.name === 'shop.cnet') ?? examples()[0]!;

@@ -22,21 +22,12 @@ import { positionAt, repoRoot, TestClient, uri } from './helpers';
 import { EDITOR_ONLY_CODES } from '../../server/src/core/diagnostics';
 import type { MemoryUsageResult } from '../../server/src/protocol/requests';
 import { containerChain, containerCycle, duplicateNames, fiveMegabytes, longLine, manyPublishes, nestedBraces, unclosedBraces } from '../unit/robust/inputs';
+import { mulberry32 } from '../../bench/generate';
 
 const SEED = Number(process.env['CNET_FUZZ_SEED'] ?? 20261206);
 const SCALE = Math.max(0.05, Number(process.env['CNET_FUZZ_SCALE'] ?? 1));
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 // printable pieces only: the CLI refuses NUL and reads UTF-8, so the two sides see the same text
 const PIECES = [

@@ -5,18 +5,9 @@
 import * as assert from 'node:assert/strict';
 import { lex, parse } from '../../../server/src/core/syntax/parser';
 import { assertSpansInside, fixture } from './helpers';
+import { mulberry32 } from '../../../bench/generate';
 
-/** mulberry32: a small deterministic PRNG */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const PIECES = [
   '{', '}', '{}', ';', ':', ',', '/', '->', '-/->', '\n', '\r\n', '\r', '"', '"x', '\\', '#', '//', ' ',
