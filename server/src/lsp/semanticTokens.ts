@@ -8,7 +8,7 @@
 import type { Range, SemanticTokens, SemanticTokensDelta, SemanticTokensLegend } from 'vscode-languageserver';
 import type * as ast from '../core/syntax/ast';
 import { lex, tokenStream } from '../core/syntax/parser';
-import type { Snapshot } from './snapshot';
+import { validSpan, type Snapshot } from './snapshot';
 
 export const TOKEN_TYPES = ['host', 'bridge', 'container', 'overlay', 'underlay', 'keyword', 'number', 'string', 'address', 'prefix', 'port', 'enumMember', 'operator'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'defaultLibrary'] as const;
@@ -35,7 +35,6 @@ export interface CollectedTokens {
 const mod = (m: TokenModifier) => 1 << TOKEN_MODIFIERS.indexOf(m);
 const TYPE_INDEX = new Map<TokenType, number>(TOKEN_TYPES.map((t, i) => [t, i]));
 const T = (t: TokenType): number => TYPE_INDEX.get(t)!;
-const KIND_INDEX = new Map<string, number>(TOKEN_TYPES.map((t, i) => [t, i]));
 const KEYWORD = T('keyword');
 const ENUM = T('enumMember');
 const NUMBER = T('number');
@@ -107,12 +106,8 @@ function run<T>(steps: Generator<void, T>): T {
   }
 }
 
-const ok = (span: ast.Span | undefined): span is ast.Span => {
-  if (!span) return false;
-  const s = span.start;
-  const e = span.end;
-  return Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e > s;
-};
+/** a span a token can be made of: valid and not empty */
+const ok = (span: ast.Span | undefined): span is ast.Span => validSpan(span) && span.end > span.start;
 
 /** the collection, in steps (it yields between them; see semanticTokensSteps) */
 function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
@@ -123,7 +118,7 @@ function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
     const s = o.symbol;
     let mods = o.decl ? DECLARATION : 0;
     if (s.kind === 'bridge' && s.isDefault) mods |= DEFAULT_LIBRARY;
-    if (ok(o.span)) names.push(o.span.start, o.span.end, KIND_INDEX.get(s.kind)! | (mods << 8));
+    if (ok(o.span)) names.push(o.span.start, o.span.end, T(s.kind) | (mods << 8));
   }
   const lits = new TokenBuffer(occ.length);
   const add = (span: ast.Span | undefined, type: number, mods = 0) => {
@@ -228,26 +223,7 @@ function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
   }
   yield;
   // a stable sort of names then literals by (start, end descending): each run sorted, then merged (names first on a tie)
-  const x = names.sorted();
-  const y = lits.sorted();
-  const out = new TokenBuffer(x.length + y.length);
-  {
-    let a = 0;
-    let b = 0;
-    while (a < x.length && b < y.length) {
-      const xs = x.start[a]!;
-      const ys = y.start[b]!;
-      if (xs < ys || (xs === ys && x.end[a]! >= y.end[b]!)) {
-        out.push(xs, x.end[a]!, x.meta[a]!);
-        a++;
-      } else {
-        out.push(ys, y.end[b]!, y.meta[b]!);
-        b++;
-      }
-    }
-    for (; a < x.length; a++) out.push(x.start[a]!, x.end[a]!, x.meta[a]!);
-    for (; b < y.length; b++) out.push(y.start[b]!, y.end[b]!, y.meta[b]!);
-  }
+  const out = merge(names.sorted(), lits.sorted());
   yield;
   // keywords the AST keeps no span for (`on`, `as`, `vlan`/`ip` after `network`, …) and `internet`,
   // from the parse's own token stream (no second lexing); both lists are in source order, merged
@@ -272,23 +248,29 @@ function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
   } else {
     for (const t of snap.memo('lex', () => lex(snap.text))) consider(t.span.start, t.span.end, t.kind);
   }
-  if (!extra.length) return out;
-  // no extra token starts where an `out` token does: merged by start alone
-  const merged = new TokenBuffer(out.length + extra.length);
+  // (no extra token starts where an `out` token does)
+  return extra.length ? merge(out, extra) : out;
+}
+
+/** Two runs sorted by (start, end descending) merged into one, `x`'s token first on a tie. */
+function merge(x: TokenBuffer, y: TokenBuffer): TokenBuffer {
+  const out = new TokenBuffer(x.length + y.length);
   let a = 0;
   let b = 0;
-  while (a < out.length && b < extra.length) {
-    if (out.start[a]! < extra.start[b]!) {
-      merged.push(out.start[a]!, out.end[a]!, out.meta[a]!);
+  while (a < x.length && b < y.length) {
+    const xs = x.start[a]!;
+    const ys = y.start[b]!;
+    if (xs < ys || (xs === ys && x.end[a]! >= y.end[b]!)) {
+      out.push(xs, x.end[a]!, x.meta[a]!);
       a++;
     } else {
-      merged.push(extra.start[b]!, extra.end[b]!, extra.meta[b]!);
+      out.push(ys, y.end[b]!, y.meta[b]!);
       b++;
     }
   }
-  for (; a < out.length; a++) merged.push(out.start[a]!, out.end[a]!, out.meta[a]!);
-  for (; b < extra.length; b++) merged.push(extra.start[b]!, extra.end[b]!, extra.meta[b]!);
-  return merged;
+  for (; a < x.length; a++) out.push(x.start[a]!, x.end[a]!, x.meta[a]!);
+  for (; b < y.length; b++) out.push(y.start[b]!, y.end[b]!, y.meta[b]!);
+  return out;
 }
 
 /**
