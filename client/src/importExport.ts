@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { run, type CliEnv } from '../../server/src/cli/run';
+import { runCaptured } from '../../server/src/cli/run';
 
 export type ImportKind = 'compose' | 'docker' | 'docker-run';
 export type ExportTarget = 'compose' | 'docker' | 'systemd';
@@ -54,20 +54,15 @@ export function parseCliMessages(stderr: string): CliMessage[] {
  * process is started (the extension executes nothing outside the kernel check).
  */
 function runCli(_context: vscode.ExtensionContext, args: readonly string[], cwd: string): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const env: CliEnv = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    stdoutIsTTY: false,
+  const r = runCaptured(args, {
     env: { ...process.env, NO_COLOR: '1' },
     cwd,
     version: String((vscode.extensions.getExtension('cnet-dev.cnet')?.packageJSON as { version?: string } | undefined)?.version ?? '0'),
     informationUri: 'https://github.com/cnet-dev/cnet',
-  };
-  return Promise.resolve(run(args, env)).then(
-    (code) => ({ code, stdout, stderr }),
-    (e: unknown) => ({ code: 2, stdout, stderr: stderr + `cnet: error: ${e instanceof Error ? e.message : String(e)}\n` }),
+  });
+  return Promise.resolve(r.code).then(
+    (code) => ({ code, stdout: r.stdout, stderr: r.stderr }),
+    (e: unknown) => ({ code: 2, stdout: r.stdout, stderr: r.stderr + `cnet: error: ${e instanceof Error ? e.message : String(e)}\n` }),
   );
 }
 

@@ -39,6 +39,26 @@ export const EXIT_OK = 0;
 export const EXIT_FOUND = 1;
 export const EXIT_USAGE = 2;
 
+/**
+ * `run` in process with its output captured (no terminal): what the
+ * extension's import/export commands and the CLI tests call. `stdout` and
+ * `stderr` hold everything written so far (all of it once `code` settles).
+ */
+export function runCaptured(argv: readonly string[], env: Omit<CliEnv, 'stdout' | 'stderr' | 'stdoutIsTTY'>): { readonly code: number | Promise<number>; readonly stdout: string; readonly stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = run(argv, { ...env, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false });
+  return {
+    code,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+  };
+}
+
 /** A number, or for `emulate` (namespaces, real connections) a promise of one. */
 export function run(argv: readonly string[], env: CliEnv): number | Promise<number> {
   let command: Command;
