@@ -926,16 +926,16 @@ function kindOf(src: DockerSource): Kind {
  * order for the units on it (their MachineOf then finds no host yet: the
  * unit's own fallback applies, with its warning).
  */
-function machineOfOrder(sources: readonly DockerSource[]): DockerSource[] {
+function machineOfOrder(sources: readonly DockerSource[], kinds: ReadonlyMap<DockerSource, Kind>): DockerSource[] {
   const unitName = (x: DockerSource) => x.name.replace(/^.*[\\/]/, '').replace(/\.service$/, '');
   const byName = new Map<string, DockerSource>();
-  for (const x of sources) if (kindOf(x) === 'unit') byName.set(unitName(x), x);
+  for (const x of sources) if (kinds.get(x) === 'unit') byName.set(unitName(x), x);
   const out: DockerSource[] = [];
   const state = new Map<DockerSource, 'visiting' | 'done'>();
   const visit = (x: DockerSource) => {
     if (state.has(x)) return;
     state.set(x, 'visiting');
-    const of = kindOf(x) === 'unit' ? /^\s*MachineOf\s*=\s*(\S+)/m.exec(x.text)?.[1]?.replace(/\.service$/, '') : undefined;
+    const of = kinds.get(x) === 'unit' ? /^\s*MachineOf\s*=\s*(\S+)/m.exec(x.text)?.[1]?.replace(/\.service$/, '') : undefined;
     const target = of !== undefined ? byName.get(of) : undefined;
     if (target) visit(target);
     state.set(x, 'done');
@@ -950,11 +950,12 @@ export function importDockerRun(sources: readonly DockerSource[], opts: DockerRu
   const reps: Reporter[] = [];
   const warnings: ImportMessage[] = [];
   const fleetHosts = new Map<string, string>();
-  const ordered = machineOfOrder(sources);
+  const kinds = new Map(sources.map((x) => [x, kindOf(x)] as const));
+  const ordered = machineOfOrder(sources, kinds);
   for (const src of ordered) {
     const rep = new Reporter(src.name, src.text);
     reps.push(rep);
-    const kind = kindOf(src);
+    const kind = kinds.get(src)!;
     if (kind === 'json') {
       const parsed = parseJsonReporting(src.text, rep);
       if (!parsed) continue;
