@@ -17,6 +17,14 @@ import { GROUP_ABOVE, groupGraph, type GroupedView } from './collapse';
 
 /** above this many nodes the instant grid layout is drawn first, ELK's when ready */
 const PROGRESSIVE_NODES = 1500;
+/**
+ * Below PROGRESSIVE_NODES, ELK gets this long to finish before the instant
+ * grid is drawn in its place until it does: a warm ELK lays out a few
+ * hundred nodes well within it (no flash of a provisional drawing), but the
+ * first layout in a new webview runs ELK's code cold and takes seconds
+ * even for a hundred nodes, and a blank page that long reads as broken.
+ */
+const QUICK_GRID_AFTER_MS = 300;
 /** text drawn smaller than this many screen pixels is left out (level of detail) */
 const MIN_TEXT_PX = 5;
 
@@ -186,13 +194,28 @@ async function relayout(msg: Extract<ToWebview, { type: 'graph' }>, gen: number,
   let warning: string | undefined;
   if (!layout || key !== layoutKeyCurrent) {
     document.body.dataset.busy = 'layout';
-    if (shown.nodes.length > PROGRESSIVE_NODES) {
-      // big drawing: the instant grid now, ELK's layout when the worker is done
+    const drawQuick = (): void => {
       const t0 = performance.now();
       const quick = { ...placeLabels(shown, gridLayout(shown, measure), measure), engine: 'grid' as const, ms: performance.now() - t0 };
       render(msg, quick, refit, gen, `laying out ${shown.nodes.length} nodes in the background…`);
-    } else setStatus(`laying out ${shown.nodes.length} nodes…`);
-    const l = await layoutGraph(shown, measure);
+    };
+    const pending = layoutGraph(shown, measure);
+    if (shown.nodes.length > PROGRESSIVE_NODES) {
+      // big drawing: the instant grid now, ELK's layout when the worker is done
+      drawQuick();
+    } else {
+      setStatus(`laying out ${shown.nodes.length} nodes…`);
+      // ELK slower than QUICK_GRID_AFTER_MS (a cold worker): the instant grid meanwhile
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const slow = await Promise.race([
+        pending.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), QUICK_GRID_AFTER_MS))),
+      ]);
+      clearTimeout(timer);
+      if (gen !== generation) return false;
+      if (slow) drawQuick();
+    }
+    const l = await pending;
     if (gen !== generation) return false;
     layout = l;
     layoutKeyCurrent = key;

@@ -202,7 +202,8 @@ ${theme ? `<link rel="stylesheet" href="/__theme-${theme}.css">` : ''}
       });
       (page as Page & { __console?: string[] }).__console = consoleErrors;
       await page.goto(origin + '/');
-      await page.waitForFunction(() => (window as unknown as { __posted: FromWebview[] }).__posted.some((m) => m.type === 'ready'));
+      // a bound, not a timing: a loaded 2-core machine has taken over 30 s (Playwright's default) to load the page
+      await page.waitForFunction(() => (window as unknown as { __posted: FromWebview[] }).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 120_000 });
       return page;
     },
     async close() {
