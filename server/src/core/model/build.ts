@@ -78,6 +78,13 @@ const BACKENDS: Record<OverlayDriver, readonly OverlayBackend[]> = {
 /** flannel's own default backend is udp; ovs tunnels default to vxlan */
 const DEFAULT_BACKEND: Partial<Record<OverlayDriver, OverlayBackend>> = { flannel: 'udp', ovs: 'vxlan' };
 
+/** the kinds a reference may name, one shared array per site (references are made for every name in the file) */
+const UNDERLAY: readonly SymbolKind[] = ['underlay'];
+const OVERLAY: readonly SymbolKind[] = ['overlay'];
+const CONTAINER: readonly SymbolKind[] = ['container'];
+const NETWORK: readonly SymbolKind[] = ['bridge', 'overlay'];
+const ENDPOINT: readonly SymbolKind[] = ['container', 'host'];
+
 export interface BuildResult {
   readonly topology: Topology;
   readonly diagnostics: Diagnostic[];
@@ -86,13 +93,6 @@ export interface BuildResult {
 /** Resolves names, applies defaults, runs IPAM. Never throws on any Document. */
 export function buildModel(document: ast.Document): BuildResult {
   return new Builder(document).build();
-}
-
-/** Internal per-attachment state IPAM needs before the address is known. */
-interface PendingAttachment {
-  att: Mut<Attachment>;
-  /** explicit address literal (valid or not) */
-  lit?: ast.AddressLit;
 }
 
 class Builder {
@@ -105,7 +105,6 @@ class Builder {
   private readonly containers: Mut<Container>[] = [];
   private readonly expectations: Expectation[] = [];
   private readonly bridgeSegments: Segment[] = [];
-  private readonly pending: PendingAttachment[] = [];
   private title: string | undefined;
 
   constructor(private readonly doc: ast.Document) {}
@@ -341,7 +340,6 @@ class Builder {
   }
 
   private fillHost(h: Mut<Host>, d: ast.HostDecl): void {
-    let hostSeen: Set<number> | undefined;
     for (const p of d.props) {
       if (p.kind === 'address') {
         const ip = addressOf(p.address);
@@ -349,7 +347,7 @@ class Builder {
         if (p.underlay) {
           const s = this.byName.get(p.underlay.text);
           underlay = s?.kind === 'underlay' ? s : undefined;
-          this.reference(p.underlay, ['underlay'], underlay);
+          this.reference(p.underlay, UNDERLAY, underlay);
           if (!underlay) this.unknown(p.underlay, 'underlay', this.namesOf('underlay'), s ? ` ('${p.underlay.text}' is ${describeKind(s)})` : '');
         } else if (ip !== undefined) {
           // no `on`: the underlay whose subnet holds the address
@@ -360,7 +358,7 @@ class Builder {
         h.addresses.push(a);
         if (underlay) underlay.addresses.push(a);
       } else if (p.kind === 'expose') {
-        addPorts(h.expose, p.ports, (hostSeen ??= new Set<number>()));
+        this.addPorts(h.expose, p.ports);
       }
     }
 
@@ -415,7 +413,7 @@ class Builder {
     if (ov) {
       const s = this.byName.get(ov.overlay.text);
       const o = s?.kind === 'overlay' ? s : undefined;
-      this.reference(ov.overlay, ['overlay'], o);
+      this.reference(ov.overlay, OVERLAY, o);
       if (!o) {
         this.unknown(ov.overlay, 'overlay', this.namesOf('overlay'), s ? ` ('${ov.overlay.text}' is ${describeKind(s)})` : '');
       } else if (o.driver === 'flannel') {
@@ -490,10 +488,20 @@ class Builder {
   private fillContainer(c: Mut<Container>): void {
     const d = c.decl;
     const h = c.host;
-    const image = first(d.props, 'image');
+    // one scan for what the rest depends on (the first of each), no per-container arrays:
+    // this runs for every container of the file
+    let image: ast.ImageProp | undefined;
+    let special: ast.NetworkProp | undefined;
+    let firstAttach: ast.NetworkProp | undefined;
+    let containerIp: ast.IpProp | undefined;
+    for (const p of d.props) {
+      if (p.kind === 'network') {
+        if (p.mode !== 'attach') special ??= p;
+        else firstAttach ??= p;
+      } else if (p.kind === 'image') image ??= p;
+      else if (p.kind === 'ip') containerIp ??= p;
+    }
     if (image) c.image = image.image.value;
-    const nets = d.props.filter((p): p is ast.NetworkProp => p.kind === 'network');
-    const special = nets.find((n) => n.mode !== 'attach');
     let mode: NetworkMode = { kind: 'bridged' };
     if (special?.mode === 'host') mode = { kind: 'host' };
     else if (special?.mode === 'none') mode = { kind: 'none' };
@@ -502,7 +510,7 @@ class Builder {
       if (special.target) {
         const s = this.byName.get(special.target.text);
         of = s?.kind === 'container' ? s : undefined;
-        this.reference(special.target, ['container'], of);
+        this.reference(special.target, CONTAINER, of);
         if (!of) this.unknown(special.target, 'container', this.namesOf('container'), s ? ` ('${special.target.text}' is ${describeKind(s)})` : '');
       }
       mode = { kind: 'container', ...optional('of', of) };
@@ -511,13 +519,12 @@ class Builder {
 
     // Every `network` target is resolved (and referenced) whatever the mode,
     // so navigation works on a line the mode check rejects.
-    const containerIp = first(d.props, 'ip');
-    const firstAttach = nets.find((n) => n.mode === 'attach');
-    for (const n of nets) {
-      if (n.mode !== 'attach' || !n.target) continue;
+    for (const n of d.props) {
+      if (n.kind !== 'network' || n.mode !== 'attach' || !n.target) continue;
       const seg = this.resolveNetwork(h, n);
       if (!seg || mode.kind !== 'bridged') continue;
-      const dup = c.attachments.find((a) => a.segment === seg);
+      let dup: Attachment | undefined;
+      for (const a of c.attachments) if (a.segment === seg) dup ??= a;
       if (dup) {
         this.diagnostics.push(
           diag('invalid-network-mode', n.target.span, `${c.name} is already attached to ${segmentName(seg)}; Docker connects a container to a network once`, {
@@ -531,9 +538,7 @@ class Builder {
     }
     if (mode.kind === 'bridged' && !firstAttach) this.attach(c, h.defaultBridge.segment, undefined, containerIp?.address);
 
-    // port/protocol keys already in c.expose: each publish or port is one lookup, not a scan
-    const exposed = new Set<number>();
-    for (const p of d.props) if (p.kind === 'expose') addPorts(c.expose, p.ports, exposed);
+    for (const p of d.props) if (p.kind === 'expose') this.addPorts(c.expose, p.ports);
     // Docker discards the publishes of a `network host` container and refuses
     // them with container:/none: only a bridged container's publishes exist.
     if (mode.kind === 'bridged') {
@@ -553,11 +558,43 @@ class Builder {
         if (hostIp !== undefined) publish.hostIp = hostIp;
         c.publishes.push(publish);
         const k = portKeyOf(publish.containerPort, protocol);
-        if (!exposed.has(k)) {
-          exposed.add(k);
-          c.expose.push({ port: publish.containerPort, protocol, span: pub.span, implied: true });
-        }
+        if (!this.hasPort(c.expose, k)) this.pushPort(c.expose, { port: publish.containerPort, protocol, span: pub.span, implied: true }, k);
       }
+    }
+  }
+
+  // port/protocol keys of the long port lists (hosts', containers' expose):
+  // a short list (nearly all: a port or two) is scanned, a long one hashed
+  // once, so each port written is one lookup, never a scan of thousands
+  private readonly portKeys = new Map<readonly Port[], Set<number>>();
+
+  private hasPort(list: readonly Port[], k: number): boolean {
+    if (list.length <= SHORT_PORT_LIST) {
+      for (const p of list) if (portKeyOf(p.port, p.protocol) === k) return true;
+      return false;
+    }
+    let keys = this.portKeys.get(list);
+    if (!keys) {
+      keys = new Set<number>();
+      for (const p of list) keys.add(portKeyOf(p.port, p.protocol));
+      this.portKeys.set(list, keys);
+    }
+    return keys.has(k);
+  }
+
+  private pushPort(list: Port[], port: Port, k: number): void {
+    list.push(port);
+    this.portKeys.get(list)?.add(k);
+  }
+
+  /** the valid ports of `lits` not yet in `out`, in order */
+  private addPorts(out: Port[], lits: readonly ast.PortLit[]): void {
+    for (const lit of lits) {
+      const protocol = protocolOf(lit.protocol);
+      const port = lit.port.value;
+      if (!protocol || !validPortNumber(port)) continue; // what portOf() refuses
+      const k = portKeyOf(port, protocol);
+      if (!this.hasPort(out, k)) this.pushPort(out, { port, protocol, span: lit.span }, k);
     }
   }
 
@@ -571,13 +608,12 @@ class Builder {
     if (lit !== undefined) att.ipSpan = lit.span;
     c.attachments.push(att);
     segment.attachments.push(att);
-    this.pending.push(lit !== undefined ? { att, lit } : { att });
   }
 
   /** `network X`: a bridge of the enclosing host first, then a weave/docker/ovs overlay. */
   private resolveNetwork(h: Host, n: ast.NetworkProp): Segment | undefined {
     const word = n.target!;
-    const expected: SymbolKind[] = ['bridge', 'overlay'];
+    const expected = NETWORK;
     const b = h.bridgeByName.get(word.text) ?? (word.text === GWBRIDGE_NAME ? this.gwBridge(h as Mut<Host>) : undefined);
     if (b) {
       this.reference(word, expected, b, h);
@@ -620,9 +656,9 @@ class Builder {
     const touched = new Set<Segment>();
     for (const c of this.containers) {
       if (c.mode.kind !== 'bridged' || c.attachments.length === 0) continue;
-      if (!c.attachments.every((a) => a.segment.kind === 'overlay' && a.segment.overlay?.driver === 'docker')) continue;
+      if (!c.attachments.every(onDockerOverlay)) continue;
       // libnetwork needDefaultGW(): internal networks never ask for one
-      if (c.attachments.every((a) => a.segment.overlay!.internal)) continue;
+      if (c.attachments.every(onInternalOverlay)) continue;
       const b = this.gwBridge(c.host as Mut<Host>);
       this.attach(c, b.segment, undefined, undefined);
       touched.add(b.segment);
@@ -705,7 +741,7 @@ class Builder {
       if (p.kind !== 'link') continue;
       const s = this.byName.get(p.target.text);
       const target = s?.kind === 'container' ? s : undefined;
-      this.reference(p.target, ['container'], target);
+      this.reference(p.target, CONTAINER, target);
       if (!target) this.unknown(p.target, 'container', this.namesOf('container'), s ? ` ('${p.target.text}' is ${describeKind(s)})` : '');
       const link: Link = { consumer: c, ...optional('target', target), ...optional('alias', p.alias?.text), decl: p };
       c.links.push(link);
@@ -727,7 +763,7 @@ class Builder {
     if (!w) return undefined;
     if (w.text === 'internet') return { kind: 'internet' };
     const s = this.byName.get(w.text);
-    const expected: SymbolKind[] = ['container', 'host'];
+    const expected = ENDPOINT;
     if (s?.kind === 'container') {
       this.reference(w, expected, s);
       return { kind: 'container', container: s };
@@ -819,20 +855,15 @@ function validMtu(n: number): boolean {
   return Number.isInteger(n) && n >= 68 && n <= 65535;
 }
 
+/** port lists at most this long are scanned for a port (see Builder.hasPort) */
+const SHORT_PORT_LIST = 8;
+
 function portKeyOf(port: number, protocol: string): number {
   return port * 2 + (protocol === 'udp' ? 1 : 0);
 }
 
-function addPorts(out: Port[], lits: readonly ast.PortLit[], seen: Set<number>): void {
-  for (const lit of lits) {
-    const p = portOf(lit);
-    if (!p) continue;
-    const k = portKeyOf(p.port, p.protocol);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push({ port: p.port, protocol: p.protocol, span: lit.span });
-  }
-}
+const onDockerOverlay = (a: Attachment): boolean => a.segment.kind === 'overlay' && a.segment.overlay?.driver === 'docker';
+const onInternalOverlay = (a: Attachment): boolean => a.segment.overlay!.internal;
 
 function syncBridgeSegment(b: Mut<Bridge>): void {
   const seg = b.segment as Mut<Segment>;
