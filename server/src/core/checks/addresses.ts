@@ -18,7 +18,7 @@ export const invalidAddress: Check = {
         out.push(diag('invalid-address', lit.span, `'${lit.text}' is not an IPv4 address (four octets 0–255 expected)`));
         return false;
       }
-      const bad = lit.octets.findIndex((o) => !Number.isInteger(o) || o < 0 || o > 255);
+      const bad = lit.octets.findIndex(badOctet);
       if (bad >= 0) {
         out.push(diag('invalid-address', lit.octetSpans[bad] ?? lit.span, `octet ${bad + 1} of ${lit.text} is ${octetText(lit, bad)}; an octet is 0–255`));
         return false;
@@ -27,35 +27,33 @@ export const invalidAddress: Check = {
     };
     forEachLiteral(
       t.document,
-      (s) => void address(s.lit),
-      (s) => {
-        if (!address(s.lit.address)) return;
-        if (!Number.isInteger(s.lit.length) || s.lit.length < 0 || s.lit.length > 32) {
-          out.push(diag('invalid-address', s.lit.lengthSpan, `prefix length /${s.lit.length} of ${s.lit.text} is out of range; an IPv4 prefix is /0–/32`));
+      (lit) => void address(lit),
+      (lit) => {
+        if (!address(lit.address)) return;
+        if (!Number.isInteger(lit.length) || lit.length < 0 || lit.length > 32) {
+          out.push(diag('invalid-address', lit.lengthSpan, `prefix length /${lit.length} of ${lit.text} is out of range; an IPv4 prefix is /0–/32`));
         }
       },
     );
   },
 };
 
+const badOctet = (o: number): boolean => !Number.isInteger(o) || o < 0 || o > 255;
+
 export const hostBitsSet: Check = {
   name: 'host-bits-set',
   run(t, out) {
-    forEachLiteral(
-      t.document,
-      () => undefined,
-      (s) => {
-        const c = cidrOf(s.lit);
-        const a = addressOf(s.lit.address);
-        if (!c || a === undefined || a === c.base) return;
-        const fixed = formatCidr(c);
-        out.push(
-          diag('host-bits-set', s.lit.span, `${s.lit.text} has host bits set; the network is ${fixed}`, {
-            fixes: [{ title: `Change to ${fixed}`, edits: [{ span: s.lit.span, newText: fixed }], preferred: true }],
-          }),
-        );
-      },
-    );
+    forEachLiteral(t.document, undefined, (lit) => {
+      const c = cidrOf(lit);
+      const a = addressOf(lit.address);
+      if (!c || a === undefined || a === c.base) return;
+      const fixed = formatCidr(c);
+      out.push(
+        diag('host-bits-set', lit.span, `${lit.text} has host bits set; the network is ${fixed}`, {
+          fixes: [{ title: `Change to ${fixed}`, edits: [{ span: lit.span, newText: fixed }], preferred: true }],
+        }),
+      );
+    });
   },
 };
 

@@ -3,6 +3,7 @@
  * and double-attachment cases are raised while resolving, in model/build)
  * and static-ip-default-bridge.
  */
+import type * as ast from '../syntax/ast';
 import type { Container } from '../model/types';
 import { diag } from '../diagnostics';
 import { formatIp } from '../model/ip';
@@ -19,12 +20,18 @@ export const invalidNetworkMode: Check = {
     const text = t.document.text;
     for (const c of t.containers) {
       const props = c.decl.props;
-      const nets = props.filter((p) => p.kind === 'network');
-      const special = nets.find((n) => n.kind === 'network' && n.mode !== 'attach');
-      if (c.mode.kind !== 'bridged' && special?.kind === 'network') {
+      // one scan, no per-container array: this runs for every container
+      let special: ast.NetworkProp | undefined;
+      let vlans = false;
+      for (const p of props) {
+        if (p.kind !== 'network') continue;
+        if (p.mode !== 'attach') special ??= p;
+        else if (p.vlan) vlans = true;
+      }
+      if (c.mode.kind !== 'bridged' && special) {
         const mode = modeWord(c);
         const related = [{ span: special.modeSpan, message: `${c.name} uses network ${mode}` }];
-        for (const n of nets) {
+        for (const n of props) {
           if (n === special || n.kind !== 'network') continue;
           out.push(
             diag('invalid-network-mode', n.modeSpan, `${c.name} already uses network ${mode}; a second \`network\` cannot be combined with it`, {
@@ -48,7 +55,7 @@ export const invalidNetworkMode: Check = {
         }
       }
       const m = c.mode;
-      if (m.kind === 'container' && m.of && special?.kind === 'network' && special.target) {
+      if (m.kind === 'container' && m.of && special?.target) {
         const span = special.target.span;
         if (m.of === c) {
           out.push(diag('invalid-network-mode', span, `${c.name} cannot share its own network stack`));
@@ -63,7 +70,8 @@ export const invalidNetworkMode: Check = {
         }
       }
       // `vlan` means something only on an ovs overlay
-      for (const n of nets) {
+      if (!vlans) continue;
+      for (const n of props) {
         if (n.kind !== 'network' || !n.vlan || n.mode !== 'attach') continue;
         const att = c.attachments.find((a) => a.prop === n);
         if (!att || att.segment.kind === 'vlan') continue;

@@ -12,10 +12,12 @@ import { diag, type Diagnostic } from '../diagnostics';
 import { cidrLast, formatCidr } from '../model/ip';
 import type { Check } from './util';
 
+/**
+ * A routed range. Its id and label are made only for the ranges a message
+ * names (`rangeId`, `rangeLabel`): ranges are made for every bridge of every host.
+ */
 interface Range {
-  readonly id: string;
   readonly cidr: Cidr;
-  readonly label: string;
   /** where the range is written (or the declaring name when implied) */
   readonly span: Span;
   /** false for the implicit docker0 (its span is the host's name) */
@@ -28,32 +30,33 @@ interface Range {
 function bridgeRange(b: Bridge): Range | undefined {
   if (!b.subnet) return undefined;
   const p = b.decl?.props.find((x) => x.kind === 'subnet');
-  return {
-    id: `b:${b.host.name}/${b.name}`,
-    cidr: b.subnet,
-    label: `bridge ${b.name} on ${b.host.name} (${formatCidr(b.subnet)}${b.implicit ? ', the implicit default' : b.subnetDefaulted ? ", dockerd's default" : ''})`,
-    span: p?.kind === 'subnet' ? p.prefix.span : b.nameSpan,
-    written: !b.implicit,
-    bridge: b,
-  };
+  return { cidr: b.subnet, span: p?.kind === 'subnet' ? p.prefix.span : b.nameSpan, written: !b.implicit, bridge: b };
 }
 
 function underlayRange(u: Underlay): Range | undefined {
   if (!u.subnet) return undefined;
-  return { id: `u:${u.name}`, cidr: u.subnet, label: `underlay ${u.name} (${formatCidr(u.subnet)})`, span: u.decl.prefix?.span ?? u.nameSpan, written: true, underlay: u };
+  return { cidr: u.subnet, span: u.decl.prefix?.span ?? u.nameSpan, written: true, underlay: u };
 }
 
 function overlayRange(o: Overlay): Range | undefined {
   if (!o.subnet) return undefined;
   const p = o.decl.props.find((x) => x.kind === 'subnet');
-  return {
-    id: `o:${o.name}`,
-    cidr: o.subnet,
-    label: `overlay ${o.name} (${formatCidr(o.subnet)}${o.subnetDefaulted ? `, ${o.driver}'s default` : ''})`,
-    span: p?.kind === 'subnet' ? p.prefix.span : o.nameSpan,
-    written: true,
-    overlay: o,
-  };
+  return { cidr: o.subnet, span: p?.kind === 'subnet' ? p.prefix.span : o.nameSpan, written: true, overlay: o };
+}
+
+/** one string per routed thing: a bridge of a host, an underlay, an overlay */
+function rangeId(r: Range): string {
+  if (r.bridge) return `b:${r.bridge.host.name}/${r.bridge.name}`;
+  if (r.underlay) return `u:${r.underlay.name}`;
+  return `o:${r.overlay!.name}`;
+}
+
+function rangeLabel(r: Range): string {
+  const b = r.bridge;
+  if (b) return `bridge ${b.name} on ${b.host.name} (${formatCidr(r.cidr)}${b.implicit ? ', the implicit default' : b.subnetDefaulted ? ", dockerd's default" : ''})`;
+  if (r.underlay) return `underlay ${r.underlay.name} (${formatCidr(r.cidr)})`;
+  const o = r.overlay!;
+  return `overlay ${o.name} (${formatCidr(r.cidr)}${o.subnetDefaulted ? `, ${o.driver}'s default` : ''})`;
 }
 
 function excluded(a: Range, b: Range): boolean {
@@ -90,12 +93,15 @@ export const subnetOverlap: Check = {
   run(t: Topology, out: Diagnostic[]) {
     const seen = new Set<string>();
     const emit = (x: Range, y: Range, why: string) => {
-      const key = x.id < y.id ? `${x.id}|${y.id}` : `${y.id}|${x.id}`;
+      const xId = rangeId(x);
+      const yId = rangeId(y);
+      const key = xId < yId ? `${xId}|${yId}` : `${yId}|${xId}`;
       if (seen.has(key)) return;
       seen.add(key);
       // report on the later written range; the other is related
       const [at, other] = !y.written || (x.written && x.span.start >= y.span.start) ? [x, y] : [y, x];
-      out.push(diag('subnet-overlap', at.span, `${capital(at.label)} overlaps ${other.label}${why}`, { related: [{ span: other.span, message: other.label }] }));
+      const otherLabel = rangeLabel(other);
+      out.push(diag('subnet-overlap', at.span, `${capital(rangeLabel(at))} overlaps ${otherLabel}${why}`, { related: [{ span: other.span, message: otherLabel }] }));
     };
     for (const h of t.hosts) {
       const ranges: Range[] = [];

@@ -10,7 +10,7 @@
  */
 import type * as ast from '../syntax/ast';
 import type { Span } from '../syntax/ast';
-import type { Host, Ip, Protocol } from '../model/types';
+import type { Container, Host, Ip, Protocol, Publish } from '../model/types';
 import { diag } from '../diagnostics';
 import { formatIp } from '../model/ip';
 import { protocolOf, validPortNumber } from '../model/literals';
@@ -71,11 +71,27 @@ interface Binding {
   readonly ip?: Ip;
   readonly port: number;
   readonly protocol: Protocol;
-  readonly what: string;
   readonly span: Span;
   /** where to put the fix (the host port) */
   readonly portSpan?: Span;
   readonly kind: 'service' | 'host-mode' | 'publish';
+  /** the host of a service, the container of a host-mode port or a publish */
+  readonly owner: Host | Container;
+  readonly publish?: Publish;
+}
+
+/** how a binding is named in a message (built only for the bindings a message names) */
+function what(b: Binding): string {
+  if (b.kind === 'service') return `${b.owner.name}'s own service ${b.port}/${b.protocol}`;
+  if (b.kind === 'host-mode') return `${b.owner.name} (network host)`;
+  const pub = b.publish!;
+  const lit = pub.decl.publish;
+  return `${b.owner.name}'s publish ${lit.hostIp ? `${lit.hostIp.text}:` : ''}${pub.hostPort}:${pub.containerPort}/${pub.protocol}`;
+}
+
+/** one number per (port, protocol) */
+function slotKey(port: number, protocol: Protocol): number {
+  return port * 2 + (protocol === 'udp' ? 1 : 0);
 }
 
 interface Slot {
@@ -83,39 +99,35 @@ interface Slot {
   /** first host-network container on this port (service vs host-mode is not a conflict: often the same daemon) */
   wildHostMode?: Binding;
   firstSpecific?: Binding;
-  byIp: Map<Ip, Binding>;
+  /** made on the first specific binding (most ports are bound on every address) */
+  byIp?: Map<Ip, Binding>;
 }
 
 export const portConflict: Check = {
   name: 'port-conflict',
   run(t, out) {
     for (const h of t.hosts) {
-      const slots = new Map<string, Slot>();
-      const used = new Set<string>();
-      const slot = (b: Binding): Slot => {
-        const key = `${b.port}/${b.protocol}`;
+      // every (port, protocol) bound on the host so far, with its first bindings
+      const slots = new Map<number, Slot>();
+      for (const b of hostBindings(h)) {
+        const key = slotKey(b.port, b.protocol);
         let s = slots.get(key);
-        if (!s) slots.set(key, (s = { byIp: new Map() }));
-        used.add(key);
-        return s;
-      };
-      const bindings = hostBindings(h);
-      for (const b of bindings) {
-        const s = slot(b);
+        if (!s) slots.set(key, (s = {}));
         let clash: Binding | undefined;
         if (b.kind === 'service') {
           // the host's own services are facts about the host, never in conflict with each other
         } else if (b.kind === 'host-mode') {
           clash = s.wildHostMode;
         } else {
-          clash = s.wild ?? s.wildHostMode ?? (b.ip === undefined ? s.firstSpecific : s.byIp.get(b.ip));
+          clash = s.wild ?? s.wildHostMode ?? (b.ip === undefined ? s.firstSpecific : s.byIp?.get(b.ip));
         }
         if (clash) {
           const addr = b.ip === undefined || clash.ip === undefined ? (b.ip ?? clash.ip) === undefined ? 'every address' : formatIp((b.ip ?? clash.ip)!) : formatIp(b.ip);
-          const fix = b.portSpan ? freePortFix(used, b, b.portSpan) : undefined;
+          const fix = b.portSpan ? freePortFix(slots, b, b.portSpan) : undefined;
+          const clashWhat = what(clash);
           out.push(
-            diag('port-conflict', b.portSpan ?? b.span, `${b.what} binds ${b.port}/${b.protocol} on ${addr} of ${h.name}, already bound by ${clash.what}`, {
-              related: [{ span: clash.span, message: clash.what }],
+            diag('port-conflict', b.portSpan ?? b.span, `${what(b)} binds ${b.port}/${b.protocol} on ${addr} of ${h.name}, already bound by ${clashWhat}`, {
+              related: [{ span: clash.span, message: clashWhat }],
               ...(fix ? { fixes: [fix] } : {}),
             }),
           );
@@ -126,6 +138,7 @@ export const portConflict: Check = {
           else s.wild ??= b;
         } else {
           s.firstSpecific ??= b;
+          s.byIp ??= new Map();
           if (!s.byIp.has(b.ip)) s.byIp.set(b.ip, b);
         }
       }
@@ -136,32 +149,26 @@ export const portConflict: Check = {
 /** services and host-network containers first, then publishes in source order (a conflict lands on the publish) */
 function hostBindings(h: Host): Binding[] {
   const out: Binding[] = [];
-  for (const p of h.expose) out.push({ port: p.port, protocol: p.protocol, what: `${h.name}'s own service ${p.port}/${p.protocol}`, span: p.span, kind: 'service' });
+  for (const p of h.expose) out.push({ port: p.port, protocol: p.protocol, span: p.span, kind: 'service', owner: h });
   for (const c of h.containers) {
     if (c.mode.kind !== 'host') continue;
-    for (const p of c.expose) out.push({ port: p.port, protocol: p.protocol, what: `${c.name} (network host)`, span: p.span, kind: 'host-mode' });
+    for (const p of c.expose) out.push({ port: p.port, protocol: p.protocol, span: p.span, kind: 'host-mode', owner: c });
   }
   for (const c of h.containers) {
     for (const pub of c.publishes) {
-      const lit = pub.decl.publish;
-      out.push({
-        ...(pub.hostIp !== undefined ? { ip: pub.hostIp } : {}),
-        port: pub.hostPort,
-        protocol: pub.protocol,
-        what: `${c.name}'s publish ${lit.hostIp ? `${lit.hostIp.text}:` : ''}${pub.hostPort}:${pub.containerPort}/${pub.protocol}`,
-        span: pub.span,
-        portSpan: lit.hostPort.span,
-        kind: 'publish',
-      });
+      const b: Mut<Binding> = { port: pub.hostPort, protocol: pub.protocol, span: pub.span, portSpan: pub.decl.publish.hostPort.span, kind: 'publish', owner: c, publish: pub };
+      if (pub.hostIp !== undefined) b.ip = pub.hostIp;
+      out.push(b);
     }
   }
   return out;
 }
 
-function freePortFix(used: Set<string>, b: Binding, span: Span) {
+type Mut<T> = { -readonly [K in keyof T]: T[K] };
+
+function freePortFix(slots: ReadonlyMap<number, Slot>, b: Binding, span: Span) {
   for (let p = b.port + 1; p <= 65535; p++) {
-    if (!used.has(`${p}/${b.protocol}`)) return { title: `Use the free host port ${p}`, edits: [{ span, newText: String(p) }], preferred: true };
+    if (!slots.has(slotKey(p, b.protocol))) return { title: `Use the free host port ${p}`, edits: [{ span, newText: String(p) }], preferred: true };
   }
   return undefined;
 }
-

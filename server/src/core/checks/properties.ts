@@ -20,28 +20,37 @@ const SINGLE: Record<string, readonly string[]> = {
 };
 
 /**
- * `owner` is computed only when a duplicate is found: this runs for every
- * declaration block of the file, and the blocks without duplicates (nearly
- * all of them) allocate nothing.
+ * `what` and `name` make the message's owner ("container web") only when a
+ * duplicate is found: this runs for every declaration block of the file, and
+ * the blocks without duplicates (nearly all of them) allocate nothing.
  */
-function duplicates(kind: string, props: readonly (ast.UnderlayProp | ast.OverlayProp | ast.HostProp | ast.BridgeProp | ast.ContainerProp)[], owner: () => string, out: Diagnostic[]): void {
+function duplicates(kind: string, props: readonly (ast.UnderlayProp | ast.OverlayProp | ast.HostProp | ast.BridgeProp | ast.ContainerProp)[], name: ast.Word | undefined, out: Diagnostic[]): void {
   const single = SINGLE[kind] ?? [];
   for (let i = 0; i < props.length; i++) {
     const p = props[i]!;
     if (p.kind === 'vlan') {
-      const prev = firstBefore(props, i, (q) => q.kind === 'vlan' && sameValueZero(q.id.value, p.id.value)) as ast.VlanProp | undefined;
-      if (prev) out.push(diag('duplicate-property', p.id.span, `vlan ${p.id.value} is declared twice in ${owner()}`, { related: [{ span: prev.id.span, message: `first vlan ${p.id.value}` }] }));
+      const prev = firstVlanBefore(props, i, p.id.value);
+      if (prev) out.push(diag('duplicate-property', p.id.span, `vlan ${p.id.value} is declared twice in ${ownerOf(kind, name)}`, { related: [{ span: prev.id.span, message: `first vlan ${p.id.value}` }] }));
       continue;
     }
     if (!single.includes(p.kind)) continue;
-    const prev = firstBefore(props, i, (q) => q.kind === p.kind);
-    if (prev) out.push(diag('duplicate-property', p.keyword, `${p.kind} is given twice in ${owner()}; the first one applies`, { related: [{ span: prev.keyword, message: `first ${p.kind}` }] }));
+    const prev = firstKindBefore(props, i, p.kind);
+    if (prev) out.push(diag('duplicate-property', p.keyword, `${p.kind} is given twice in ${ownerOf(kind, name)}; the first one applies`, { related: [{ span: prev.keyword, message: `first ${p.kind}` }] }));
   }
 }
 
-/** the first of props[0, i) that `f` accepts (blocks have a handful of properties: a scan beats a map) */
-function firstBefore<P>(props: readonly P[], i: number, f: (p: P) => boolean): P | undefined {
-  for (let j = 0; j < i; j++) if (f(props[j]!)) return props[j];
+/** the first of props[0, i) of this kind (blocks have a handful of properties: a scan beats a map) */
+function firstKindBefore<P extends { kind: string }>(props: readonly P[], i: number, kind: string): P | undefined {
+  for (let j = 0; j < i; j++) if (props[j]!.kind === kind) return props[j];
+  return undefined;
+}
+
+/** the first `vlan` of props[0, i) with this id (ids compare as a Map's keys do: NaN equals NaN) */
+function firstVlanBefore(props: readonly { kind: string }[], i: number, id: number): ast.VlanProp | undefined {
+  for (let j = 0; j < i; j++) {
+    const q = props[j]! as ast.VlanProp;
+    if (q.kind === 'vlan' && sameValueZero(q.id.value, id)) return q;
+  }
   return undefined;
 }
 
@@ -50,7 +59,9 @@ function sameValueZero(a: number, b: number): boolean {
   return a === b || (a !== a && b !== b);
 }
 
-const ownerOf = (what: string, name: ast.Word | undefined) => () => `${what} ${name?.text ?? ''}`.trim();
+function ownerOf(what: string, name: ast.Word | undefined): string {
+  return `${what} ${name?.text ?? ''}`.trim();
+}
 
 export const duplicateProperty: Check = {
   name: 'duplicate-property',
@@ -63,23 +74,24 @@ export const duplicateProperty: Check = {
           else topology = d;
           break;
         case 'underlay':
-          duplicates('underlay', d.props, ownerOf('underlay', d.name), out);
-          break;
         case 'overlay':
-          duplicates('overlay', d.props, ownerOf('overlay', d.name), out);
+          duplicates(d.kind, d.props, d.name, out);
           break;
         case 'host':
-          duplicates('host', d.props, ownerOf('host', d.name), out);
-          for (const b of d.bridges) duplicates('bridge', b.props, ownerOf('bridge', b.name), out);
+          duplicates('host', d.props, d.name, out);
+          for (const b of d.bridges) duplicates('bridge', b.props, b.name, out);
           for (const c of d.containers) {
-            const name = ownerOf('container', c.name);
-            duplicates('container', c.props, name, out);
+            duplicates('container', c.props, c.name, out);
             // `ip A` applies to the first attachment; `network X ip B` already gave it one
-            const ip = c.props.find((p): p is ast.IpProp => p.kind === 'ip');
-            const firstNet = c.props.find((p): p is ast.NetworkProp => p.kind === 'network' && p.mode === 'attach');
+            let ip: ast.IpProp | undefined;
+            let firstNet: ast.NetworkProp | undefined;
+            for (const p of c.props) {
+              if (p.kind === 'ip') ip ??= p;
+              else if (p.kind === 'network' && p.mode === 'attach') firstNet ??= p;
+            }
             if (ip && firstNet?.ip) {
               out.push(
-                diag('duplicate-property', ip.keyword, `${name()}'s first attachment already has ip ${firstNet.ip.text} (\`network ${firstNet.target?.text ?? ''} ip …\`); this ip would give it a second address`, {
+                diag('duplicate-property', ip.keyword, `${ownerOf('container', c.name)}'s first attachment already has ip ${firstNet.ip.text} (\`network ${firstNet.target?.text ?? ''} ip …\`); this ip would give it a second address`, {
                   related: [{ span: firstNet.ip.span, message: 'address of the first attachment' }],
                 }),
               );

@@ -14,8 +14,9 @@ export const unused: Check = {
     // Named somewhere (even where the statement failed to resolve into a use,
     // e.g. `network o` on an overlay whose driver is misspelt), or on a line
     // the parser could not read: not provably unused.
+    // (only the kinds asked about below: most references name containers and hosts)
     const named = new Set<Symbol>();
-    for (const r of t.references) if (r.target) named.add(r.target);
+    for (const r of t.references) if (r.target && r.target.kind !== 'container' && r.target.kind !== 'host') named.add(r.target);
     const broken = wordsOnBrokenLines(t);
     const maybeUsed = (s: Symbol) => named.has(s) || broken.has(s.name);
     for (const u of t.underlays) {

@@ -11,42 +11,36 @@ export interface Check {
   run(topology: Topology, out: Diagnostic[]): void;
 }
 
-/** Every address literal of the file, with what it is. */
-export type AddressSite =
-  | { kind: 'host-address'; lit: ast.AddressLit; host: ast.HostDecl; prop: ast.AddressProp }
-  | { kind: 'gateway'; lit: ast.AddressLit; bridge: ast.BridgeDecl }
-  | { kind: 'container-ip'; lit: ast.AddressLit; container: ast.ContainerDecl }
-  | { kind: 'network-ip'; lit: ast.AddressLit; container: ast.ContainerDecl }
-  | { kind: 'publish-ip'; lit: ast.AddressLit; container: ast.ContainerDecl };
-
-export type PrefixSite =
-  | { kind: 'underlay'; lit: ast.PrefixLit; decl: ast.UnderlayDecl }
-  | { kind: 'overlay'; lit: ast.PrefixLit; decl: ast.OverlayDecl }
-  | { kind: 'vlan'; lit: ast.PrefixLit; decl: ast.OverlayDecl; prop: ast.VlanProp }
-  | { kind: 'bridge'; lit: ast.PrefixLit; decl: ast.BridgeDecl };
-
-export function forEachLiteral(doc: ast.Document, onAddress: (s: AddressSite) => void, onPrefix: (s: PrefixSite) => void): void {
+/**
+ * Every address literal (host addresses, gateways, container, network and
+ * publish ips) and prefix literal (underlays, overlay and vlan subnets,
+ * bridge subnets) of the file, in one walk in file order. Either callback
+ * may be left out; nothing is allocated per literal.
+ */
+export function forEachLiteral(doc: ast.Document, onAddress: ((lit: ast.AddressLit) => void) | undefined, onPrefix: ((lit: ast.PrefixLit) => void) | undefined): void {
   for (const d of doc.decls) {
     if (d.kind === 'underlay') {
-      if (d.prefix) onPrefix({ kind: 'underlay', lit: d.prefix, decl: d });
+      if (d.prefix && onPrefix) onPrefix(d.prefix);
     } else if (d.kind === 'overlay') {
+      if (!onPrefix) continue;
       for (const p of d.props) {
-        if (p.kind === 'subnet') onPrefix({ kind: 'overlay', lit: p.prefix, decl: d });
-        else if (p.kind === 'vlan' && p.prefix) onPrefix({ kind: 'vlan', lit: p.prefix, decl: d, prop: p });
+        if (p.kind === 'subnet') onPrefix(p.prefix);
+        else if (p.kind === 'vlan' && p.prefix) onPrefix(p.prefix);
       }
     } else if (d.kind === 'host') {
-      for (const p of d.props) if (p.kind === 'address') onAddress({ kind: 'host-address', lit: p.address, host: d, prop: p });
+      if (onAddress) for (const p of d.props) if (p.kind === 'address') onAddress(p.address);
       for (const b of d.bridges) {
         for (const p of b.props) {
-          if (p.kind === 'subnet') onPrefix({ kind: 'bridge', lit: p.prefix, decl: b });
-          else if (p.kind === 'gateway') onAddress({ kind: 'gateway', lit: p.address, bridge: b });
+          if (p.kind === 'subnet') onPrefix?.(p.prefix);
+          else if (p.kind === 'gateway') onAddress?.(p.address);
         }
       }
+      if (!onAddress) continue;
       for (const c of d.containers) {
         for (const p of c.props) {
-          if (p.kind === 'ip') onAddress({ kind: 'container-ip', lit: p.address, container: c });
-          else if (p.kind === 'network' && p.ip) onAddress({ kind: 'network-ip', lit: p.ip, container: c });
-          else if (p.kind === 'publish' && p.publish.hostIp) onAddress({ kind: 'publish-ip', lit: p.publish.hostIp, container: c });
+          if (p.kind === 'ip') onAddress(p.address);
+          else if (p.kind === 'network' && p.ip) onAddress(p.ip);
+          else if (p.kind === 'publish' && p.publish.hostIp) onAddress(p.publish.hostIp);
         }
       }
     }
