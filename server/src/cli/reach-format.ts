@@ -40,43 +40,125 @@ export function renderVerdictJson(v: Verdict): string {
 }
 
 /**
- * Spec §5: `{ endpoints: [names], reachable: [[bool]] }`, rows = sources.
- * The matrix renderers yield one row at a time: a 10,000-endpoint matrix
- * is larger than the longest string V8 can hold, so it is never one string.
+ * Output bytes gathered into chunks of about `CHUNK` bytes. A chunk ends
+ * where a record (a row, a line) ends, so every chunk is whole UTF-8.
  */
-export function* matrixJsonChunks(m: Matrix): Generator<string> {
-  // One row per line keeps a 400x400 matrix readable and diffable.
-  yield `{\n  "endpoints": ${JSON.stringify(m.endpoints)},\n  "reachable": [\n`;
-  const last = m.endpoints.length - 1;
-  for (const [i, cells] of boolRows(m)) yield `    [${cells}]${i < last ? ',' : ''}\n`;
-  yield '  ]\n}\n';
+const CHUNK = 1 << 20;
+class Bytes {
+  private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+  private at = 0;
+
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(b, 0, 0, this.at);
+    this.buf = b;
+  }
+
+  str(s: string): void {
+    this.room(s.length * 3);
+    this.at += this.buf.write(s, this.at);
+  }
+
+  /** `src[start, end)` */
+  copy(src: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    this.at += src.copy(this.buf, this.at, start, end);
+  }
+
+  /** `true` or `false`, then a comma unless `last` */
+  bool(t: boolean, last: boolean): void {
+    this.room(6);
+    this.at = putBool(this.buf, this.at, t, last);
+  }
+
+  get empty(): boolean {
+    return this.at === 0;
+  }
+
+  get full(): boolean {
+    return this.at >= CHUNK;
+  }
+
+  take(): Buffer {
+    const b = this.buf.subarray(0, this.at);
+    this.buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+    this.at = 0;
+    return b;
+  }
+}
+
+/** Writes `true`/`false` (and a comma unless `last`) at `at`; returns the end. */
+function putBool(b: Buffer, at: number, t: boolean, last: boolean): number {
+  if (t) {
+    b[at] = 0x74; // t
+    b[at + 1] = 0x72; // r
+    b[at + 2] = 0x75; // u
+    b[at + 3] = 0x65; // e
+    at += 4;
+  } else {
+    b[at] = 0x66; // f
+    b[at + 1] = 0x61; // a
+    b[at + 2] = 0x6c; // l
+    b[at + 3] = 0x73; // s
+    b[at + 4] = 0x65; // e
+    at += 5;
+  }
+  if (!last) b[at++] = 0x2c; // ,
+  return at;
 }
 
 /**
- * Each row as `true,false,…`, in order. Rows that share a shape (same
- * source class and host: `rowShape`) are rendered once and only their
- * diagonal is patched, so a 10,000-row matrix costs string slices, not
- * 10⁸ array cells. The cache is a small LRU: rows of one host come together.
+ * Spec §5: `{ endpoints: [names], reachable: [[bool]] }`, rows = sources.
+ * The matrix renderers yield one chunk at a time: a 10,000-endpoint matrix
+ * is larger than the longest string V8 can hold, so it is never one string.
  */
-function* boolRows(m: Matrix): Generator<[number, string]> {
+export function* matrixJsonChunks(m: Matrix): Generator<string> {
+  for (const b of matrixJsonBytes(m)) yield b.toString('utf8');
+}
+
+/** `matrixJsonChunks` as UTF-8 chunks of about 1 MB: what the CLI writes. */
+export function* matrixJsonBytes(m: Matrix): Generator<Buffer> {
+  // One row per line keeps a 400x400 matrix readable and diffable.
+  const out = new Bytes();
+  out.str(`{\n  "endpoints": ${JSON.stringify(m.endpoints)},\n  "reachable": [\n`);
+  const last = m.endpoints.length - 1;
+  for (const i of boolRows(m, out, '    [')) {
+    out.str(i < last ? '],\n' : ']\n');
+    if (out.full) yield out.take();
+  }
+  out.str('  ]\n}\n');
+  yield out.take();
+}
+
+/**
+ * Writes each row as `true,false,…` into `out`, in order, after `before`
+ * (yielding the row's index once it is written). Rows that share a shape
+ * (same source class and host: `rowShape`) are rendered once as bytes and
+ * copied, with only their diagonal patched, so a 10,000-row matrix costs
+ * memory copies, not 10⁸ array cells. The cache is a small LRU: rows of
+ * one host come together.
+ */
+function* boolRows(m: Matrix, out: Bytes, before: string | ((i: number) => string)): Generator<number> {
   const n = m.endpoints.length;
-  const cache = new Map<number, { s: string; off: Int32Array }>();
-  const render = (cells: readonly string[]): { s: string; off: Int32Array } => {
+  const cache = new Map<number, { b: Buffer; off: Int32Array }>();
+  const render = (cells: readonly string[]): { b: Buffer; off: Int32Array } => {
     const off = new Int32Array(n);
+    const b = Buffer.allocUnsafe(6 * n);
     let at = 0;
-    const parts: string[] = new Array(n);
     for (let j = 0; j < n; j++) {
       off[j] = at;
-      const t = cells[j] === 'ACCEPTED';
-      parts[j] = t ? 'true' : 'false';
-      at += t ? 5 : 6;
+      at = putBool(b, at, cells[j] === 'ACCEPTED', j === n - 1);
     }
-    return { s: parts.join(','), off };
+    return { b: b.subarray(0, at), off };
   };
   for (let i = 0; i < n; i++) {
+    out.str(typeof before === 'string' ? before : before(i));
     const shape = m.rowShape?.(i);
     if (!shape) {
-      yield [i, m.row(i).map((d) => (d === 'ACCEPTED' ? 'true' : 'false')).join(',')];
+      const row = m.row(i);
+      for (let j = 0; j < n; j++) out.bool(row[j] === 'ACCEPTED', j === n - 1);
+      yield i;
       continue;
     }
     let t = cache.get(shape.key);
@@ -88,8 +170,33 @@ function* boolRows(m: Matrix): Generator<[number, string]> {
       cache.set(shape.key, t);
       if (cache.size > 128) cache.delete(cache.keys().next().value!);
     }
-    const o = t.off[i]!;
-    yield [i, t.s.startsWith('true', o) ? t.s : t.s.slice(0, o) + 'true' + t.s.slice(o + 5)];
+    const b = t.b;
+    if (!shape.patches?.size) {
+      const o = t.off[i]!;
+      if (b[o] === 0x74) out.copy(b, 0, b.length);
+      else {
+        // the class value on the diagonal is `false`: the row itself reads `true` there
+        out.copy(b, 0, o);
+        out.str('true');
+        out.copy(b, o + 5, b.length);
+      }
+      yield i;
+      continue;
+    }
+    // the diagonal and the patched cells, left to right, between copies of the shape's row
+    const cols = [...shape.patches.keys(), i].sort((x, y) => x - y);
+    let pos = 0;
+    for (const j of cols) {
+      const o = t.off[j]!;
+      const t1 = j === i || shape.patches.get(j) === 'ACCEPTED';
+      const was = b[o] === 0x74;
+      if (t1 === was) continue;
+      out.copy(b, pos, o);
+      out.str(t1 ? 'true' : 'false');
+      pos = o + (was ? 4 : 5);
+    }
+    out.copy(b, pos, b.length);
+    yield i;
   }
 }
 
@@ -153,8 +260,18 @@ function csvField(s: string): string {
 
 /** Header `from,<target>...`, then one row per source of `true`/`false`. */
 export function* matrixCsvChunks(m: Matrix): Generator<string> {
-  yield ['from', ...m.endpoints].map(csvField).join(',') + '\n';
-  for (const [i, cells] of boolRows(m)) yield `${csvField(m.endpoints[i]!)},${cells}\n`;
+  for (const b of matrixCsvBytes(m)) yield b.toString('utf8');
+}
+
+/** `matrixCsvChunks` as UTF-8 chunks of about 1 MB: what the CLI writes. */
+export function* matrixCsvBytes(m: Matrix): Generator<Buffer> {
+  const out = new Bytes();
+  out.str(['from', ...m.endpoints].map(csvField).join(',') + '\n');
+  for (const _ of boolRows(m, out, (i) => `${csvField(m.endpoints[i]!)},`)) {
+    out.str('\n');
+    if (out.full) yield out.take();
+  }
+  if (!out.empty) yield out.take();
 }
 
 export function renderMatrixCsv(m: Matrix): string {

@@ -16,7 +16,7 @@ import { parseArgs, UsageError, USAGE, type Command } from './args';
 import { readSource, type ReadResult, type Source } from './source';
 import { chooseStyle, type Style } from './style';
 import { renderCheckJson, renderCheckText, renderSarif, type CheckedFile } from './check-format';
-import { matrixClassesChunks, matrixCsvChunks, matrixJsonChunks, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
+import { matrixClassesChunks, matrixCsvBytes, matrixJsonBytes, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
 import { suggest } from './suggest';
 import { runEmulate } from './emulate';
 import { runImport } from './import';
@@ -25,6 +25,12 @@ import { runDiff } from './diff';
 
 export interface CliEnv {
   readonly stdout: (s: string) => void;
+  /**
+   * Bytes to stdout (UTF-8), for outputs of hundreds of MB (`matrix`):
+   * written as they are, without a string in between. Absent: they go to
+   * `stdout` decoded.
+   */
+  readonly stdoutBytes?: (b: Uint8Array) => void;
   readonly stderr: (s: string) => void;
   readonly stdoutIsTTY: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -44,7 +50,7 @@ export const EXIT_USAGE = 2;
  * extension's import/export commands and the CLI tests call. `stdout` and
  * `stderr` hold everything written so far (all of it once `code` settles).
  */
-export function runCaptured(argv: readonly string[], env: Omit<CliEnv, 'stdout' | 'stderr' | 'stdoutIsTTY'>): { readonly code: number | Promise<number>; readonly stdout: string; readonly stderr: string } {
+export function runCaptured(argv: readonly string[], env: Omit<CliEnv, 'stdout' | 'stdoutBytes' | 'stderr' | 'stdoutIsTTY'>): { readonly code: number | Promise<number>; readonly stdout: string; readonly stderr: string } {
   let stdout = '';
   let stderr = '';
   const code = run(argv, { ...env, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false });
@@ -198,12 +204,8 @@ function matrix(cmd: Extract<Command, { kind: 'matrix' }>, env: CliEnv): number 
   const port: PortQuery | undefined = cmd.port ? { port: cmd.port.port, protocol: cmd.port.protocol } : undefined;
   const m = loaded.analysis.engine.matrix(port);
   const style: Style = chooseStyle(cmd.color, env.stdoutIsTTY, env.env);
-  const chunks =
-    cmd.format === 'json' ? matrixJsonChunks(m)
-    : cmd.format === 'classes' ? matrixClassesChunks(m)
-    : cmd.format === 'csv' ? matrixCsvChunks(m)
-    : matrixTextChunks(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style);
-  writeChunks(env, chunks);
+  if (cmd.format === 'json' || cmd.format === 'csv') writeBytes(env, cmd.format === 'json' ? matrixJsonBytes(m) : matrixCsvBytes(m));
+  else writeChunks(env, cmd.format === 'classes' ? matrixClassesChunks(m) : matrixTextChunks(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style));
   return EXIT_OK;
 }
 
@@ -218,4 +220,13 @@ export function writeChunks(env: CliEnv, chunks: Iterable<string>): void {
     }
   }
   if (buf) env.stdout(buf);
+}
+
+/** Chunks of whole UTF-8 (each ends at a character boundary), as bytes when the environment takes them. */
+export function writeBytes(env: CliEnv, chunks: Iterable<Uint8Array>): void {
+  const bytes = env.stdoutBytes;
+  for (const c of chunks) {
+    if (bytes) bytes(c);
+    else env.stdout(Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8'));
+  }
 }

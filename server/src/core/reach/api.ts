@@ -39,13 +39,16 @@ export interface MatrixView extends Matrix {
    */
   groups?(): number[][];
   /**
-   * Rows that differ only in their own diagonal cell share a `key`
-   * (same source class, same host, no individually walked cells): a
-   * streaming renderer renders `cells()` once per key — that row with the
-   * class value, not `ACCEPTED`, at its own column — and patches the
-   * diagonal. Undefined for a row that is one of a kind.
+   * Rows that differ only in their own diagonal cell and in `patches`
+   * share a `key` (same source class, same host): a streaming renderer
+   * renders `cells()` once per key — that row with the class value, not
+   * `ACCEPTED`, at its own column, and without the patches — then sets the
+   * diagonal to `ACCEPTED` and each patched column to its value.
+   * `patches` are the individually walked cells (a shared stack's members
+   * among themselves), never the diagonal. Undefined for a row that is one
+   * of a kind.
    */
-  rowShape?(i: number): { readonly key: number; cells(): Disposition[] } | undefined;
+  rowShape?(i: number): { readonly key: number; cells(): Disposition[]; readonly patches?: ReadonlyMap<number, Disposition> } | undefined;
   /**
    * Coarser classes: a cell depends on the two classes and on whether the
    * two endpoints sit on one host. O(endpoints + classes²) to use; absent

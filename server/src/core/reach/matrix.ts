@@ -365,9 +365,10 @@ class ClassMatrix implements MatrixView {
     return { members, hostOf, hosts: this.hostNames, cell };
   }
 
-  rowShape(i: number): { key: number; cells: () => Disposition[] } | undefined {
-    if (i >= this.n || this.overrides.has(i)) return undefined;
-    return { key: this.srcOf[i]! * this.hostNames.length + this.hostOf[i]!, cells: () => this.classRow(i) };
+  rowShape(i: number): { key: number; cells: () => Disposition[]; patches?: ReadonlyMap<number, Disposition> } | undefined {
+    if (i >= this.n) return undefined;
+    const patches = this.overrides.get(i);
+    return { key: this.srcOf[i]! * this.hostNames.length + this.hostOf[i]!, cells: () => this.classRow(i), ...(patches ? { patches } : {}) };
   }
 
   row(i: number): Disposition[] {

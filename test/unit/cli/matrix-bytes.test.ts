@@ -1,0 +1,82 @@
+/**
+ * `cnet matrix --format json|csv` writes bytes when the environment takes
+ * them (`stdoutBytes`): the same output as the string path, in chunks that
+ * each end at a row boundary (whole UTF-8), and rows with individually
+ * walked cells (shared stacks) patched exactly.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { run, runCaptured } from '../../../server/src/cli/run';
+import { analyze } from '../../../server/src/core/index';
+import { matrixCsvBytes, matrixJsonBytes } from '../../../server/src/cli/reach-format';
+import { generate } from '../../../bench/generate';
+import { repoRoot } from '../reach/helpers';
+
+const ENV = { env: {}, cwd: repoRoot(), version: '0.0.0-test', informationUri: 'https://example.invalid/cnet' };
+
+function bytesOut(argv: string[], read?: (p: string) => { ok: true; source: { name: string; text: string } }): { code: number; chunks: Buffer[]; text: string } {
+  const chunks: Buffer[] = [];
+  let text = '';
+  const code = run(argv, {
+    ...ENV,
+    ...(read ? { read } : {}),
+    stdout: (s) => (text += s),
+    stderr: () => {},
+    stdoutBytes: (b) => chunks.push(Buffer.from(b)),
+    stdoutIsTTY: false,
+  });
+  assert.equal(code, 0);
+  return { code, chunks, text };
+}
+
+describe('cnet matrix: bytes out', () => {
+  const examples = fs.readdirSync(path.join(repoRoot(), 'examples')).filter((f) => f.endsWith('.cnet'));
+  for (const f of examples)
+    for (const format of ['json', 'csv'])
+      it(`${f} --format ${format}: the same bytes as the string path`, () => {
+        const file = path.join('examples', f);
+        const want = runCaptured(['matrix', file, '--format', format], ENV);
+        const got = bytesOut(['matrix', file, '--format', format]);
+        assert.equal(got.text, '', 'nothing through the string path');
+        assert.equal(Buffer.concat(got.chunks).toString('utf8'), want.stdout);
+      });
+
+  it('a matrix of several MB comes in chunks of whole rows', () => {
+    const text = generate(700, 3).text;
+    const read = () => ({ ok: true as const, source: { name: 'big.cnet', text } });
+    for (const format of ['json', 'csv']) {
+      const { chunks } = bytesOut(['matrix', 'big.cnet', '--format', format], read);
+      assert.ok(chunks.length >= 2, `${chunks.length} chunks`);
+      for (const c of chunks) assert.equal(c[c.length - 1], 0x0a, 'ends with a newline');
+      const all = Buffer.concat(chunks).toString('utf8');
+      const m = analyze(text).engine.matrix();
+      const rows = format === 'json' ? (JSON.parse(all) as { reachable: boolean[][] }).reachable : all.trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(1).map((x) => x === 'true'));
+      assert.deepEqual(rows, m.endpoints.map((_, i) => m.row(i).map((d) => d === 'ACCEPTED')));
+    }
+  });
+
+  it('shared-stack members: their cells among themselves are patched into the shared row', () => {
+    // two alike stacks on a bridge with icc false: between the stacks the
+    // class cells say DENIED_ICC, inside one stack the members reach each
+    // other over loopback (R8)
+    let t = 'underlay lan 10.0.0.0/24 {\n  uplink nat\n}\nhost a {\n  address 10.0.0.2 on lan\n  bridge docker0 {\n    subnet 172.17.0.0/16\n    icc false\n  }\n';
+    for (const s of ['x', 'y']) {
+      t += `  container ${s}root { expose 80/tcp }\n`;
+      for (let i = 0; i < 3; i++) t += `  container ${s}${i} {\n    network container:${s}root\n    expose ${8000 + i}/tcp\n  }\n`;
+    }
+    t += '}\n';
+    const m = analyze(t).engine.matrix();
+    const want = m.endpoints.map((_, i) => m.row(i).map((d) => d === 'ACCEPTED'));
+    const j = JSON.parse(Buffer.concat([...matrixJsonBytes(m)]).toString('utf8')) as { reachable: boolean[][] };
+    assert.deepEqual(j.reachable, want);
+    const csv = Buffer.concat([...matrixCsvBytes(m)]).toString('utf8').trimEnd().split('\n').slice(1);
+    csv.forEach((line, i) => assert.equal(line.split(',').slice(1).join(','), want[i]!.join(','), `csv row ${i}`));
+    // the members' rows are patched: a cell among them differs from the class row
+    const i = m.endpoints.indexOf('x0');
+    const shape = m.rowShape?.(i);
+    assert.ok(shape?.patches?.size, 'x0 has patched cells');
+    const cells = shape.cells();
+    assert.ok([...shape.patches].some(([j, d]) => d !== cells[j]), 'a patch changes a cell');
+  });
+});
