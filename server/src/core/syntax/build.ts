@@ -10,6 +10,7 @@ import type * as A from './ast';
 import * as T from './tokens';
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
+type Mutable<X> = { -readonly [K in keyof X]: X[K] };
 
 export interface BuildError {
   readonly message: string;
@@ -188,56 +189,56 @@ export class AstBuilder {
       case 'mtuProp': {
         const b = this.propBase(n, 'Mtu');
         const value = this.int(this.tok(c, 'Integer'));
-        return b && value && { kind: 'mtu', ...b, value };
+        return b && value && { kind: 'mtu', span: b.span, keyword: b.keyword, value };
       }
       case 'uplinkProp': {
         const b = this.propBase(n, 'Uplink');
         const mode = this.closedWord(this.tok(c, 'Identifier'), UPLINKS, 'uplink');
-        return b && mode && { kind: 'uplink', ...b, mode };
+        return b && mode && { kind: 'uplink', span: b.span, keyword: b.keyword, mode };
       }
       case 'subnetProp': {
         const b = this.propBase(n, 'Subnet');
         const prefix = this.prefix(this.tok(c, 'PrefixLike'));
-        return b && prefix && { kind: 'subnet', ...b, prefix };
+        return b && prefix && { kind: 'subnet', span: b.span, keyword: b.keyword, prefix };
       }
       case 'subnetLengthProp': {
         const b = this.propBase(n, 'SubnetLength');
         const value = this.int(this.tok(c, 'Integer'));
-        return b && value && { kind: 'subnet-length', ...b, value };
+        return b && value && { kind: 'subnet-length', span: b.span, keyword: b.keyword, value };
       }
       case 'driverProp': {
         const b = this.propBase(n, 'Driver');
         const driver = this.closedWord(this.tok(c, 'Identifier'), DRIVERS, 'driver');
-        return b && driver && { kind: 'driver', ...b, driver };
+        return b && driver && { kind: 'driver', span: b.span, keyword: b.keyword, driver };
       }
       case 'backendProp': {
         const b = this.propBase(n, 'Backend');
         const backend = this.closedWord(this.tok(c, 'Identifier'), BACKENDS, 'backend');
-        return b && backend && { kind: 'backend', ...b, backend };
+        return b && backend && { kind: 'backend', span: b.span, keyword: b.keyword, backend };
       }
       case 'masqueradeProp': {
         const b = this.propBase(n, 'Masquerade');
         const value = this.bool(this.tok(c, 'Bool'));
-        return b && value && { kind: 'masquerade', ...b, value };
+        return b && value && { kind: 'masquerade', span: b.span, keyword: b.keyword, value };
       }
       case 'internalProp': {
         const b = this.propBase(n, 'Internal');
         const value = this.bool(this.tok(c, 'Bool'));
-        return b && value && { kind: 'internal', ...b, value };
+        return b && value && { kind: 'internal', span: b.span, keyword: b.keyword, value };
       }
       case 'vlanProp': {
         const b = this.propBase(n, 'Vlan');
         const id = this.int(this.tok(c, 'Integer'));
         const prefix = this.prefix(this.tok(c, 'PrefixLike'));
         if (!b || !id) return undefined;
-        return prefix ? { kind: 'vlan', ...b, id, prefix } : { kind: 'vlan', ...b, id };
+        return prefix ? { kind: 'vlan', span: b.span, keyword: b.keyword, id, prefix } : { kind: 'vlan', span: b.span, keyword: b.keyword, id };
       }
       case 'addressProp': {
         const b = this.propBase(n, 'AddressKw');
         const address = this.address(this.tok(c, 'AddressLike'));
         const underlay = this.word(this.tok(c, 'Name'));
         if (!b || !address) return undefined;
-        return underlay ? { kind: 'address', ...b, address, underlay } : { kind: 'address', ...b, address };
+        return underlay ? { kind: 'address', span: b.span, keyword: b.keyword, address, underlay } : { kind: 'address', span: b.span, keyword: b.keyword, address };
       }
       case 'exposeProp': {
         const b = this.propBase(n, 'Expose');
@@ -246,39 +247,39 @@ export class AstBuilder {
           const port = this.port(p);
           if (port) ports.push(port);
         }
-        return b && ports.length > 0 ? { kind: 'expose', ...b, ports } : undefined;
+        return b && ports.length > 0 ? { kind: 'expose', span: b.span, keyword: b.keyword, ports } : undefined;
       }
       case 'userlandProxyProp': {
         const b = this.propBase(n, 'UserlandProxy');
         const value = this.bool(this.tok(c, 'Bool'));
-        return b && value && { kind: 'userland-proxy', ...b, value };
+        return b && value && { kind: 'userland-proxy', span: b.span, keyword: b.keyword, value };
       }
       case 'gatewayProp': {
         const b = this.propBase(n, 'Gateway');
         const address = this.address(this.tok(c, 'AddressLike'));
-        return b && address && { kind: 'gateway', ...b, address };
+        return b && address && { kind: 'gateway', span: b.span, keyword: b.keyword, address };
       }
       case 'iccProp': {
         const b = this.propBase(n, 'Icc');
         const value = this.bool(this.tok(c, 'Bool'));
-        return b && value && { kind: 'icc', ...b, value };
+        return b && value && { kind: 'icc', span: b.span, keyword: b.keyword, value };
       }
       case 'bridgeOverlayProp': {
         const b = this.propBase(n, 'Overlay');
         const overlay = this.word(this.tok(c, 'Name'));
-        return b && overlay && { kind: 'overlay', ...b, overlay };
+        return b && overlay && { kind: 'overlay', span: b.span, keyword: b.keyword, overlay };
       }
       case 'imageProp': {
         const b = this.propBase(n, 'Image');
         const image = this.string(this.tok(c, 'StringLike'));
-        return b && image && { kind: 'image', ...b, image };
+        return b && image && { kind: 'image', span: b.span, keyword: b.keyword, image };
       }
       case 'networkProp':
         return this.network(n);
       case 'ipProp': {
         const b = this.propBase(n, 'Ip');
         const address = this.address(this.tok(c, 'AddressLike'));
-        return b && address && { kind: 'ip', ...b, address };
+        return b && address && { kind: 'ip', span: b.span, keyword: b.keyword, address };
       }
       case 'publishProp':
         return this.publish(n);
@@ -287,7 +288,7 @@ export class AstBuilder {
         const target = this.word(this.tok(c, 'Name'));
         const alias = this.word(this.tok(c, 'Name', 1));
         if (!b || !target) return undefined;
-        return alias ? { kind: 'link', ...b, target, alias } : { kind: 'link', ...b, target };
+        return alias ? { kind: 'link', span: b.span, keyword: b.keyword, target, alias } : { kind: 'link', span: b.span, keyword: b.keyword, target };
       }
       default:
         return undefined;
@@ -304,27 +305,24 @@ export class AstBuilder {
       const colon = this.tok(c, 'Colon');
       const end = name ? name.span.end : colon ? tokenEnd(colon) : tokenEnd(container);
       const modeSpan = { start: container.startOffset, end };
-      return name ? { kind: 'network', ...b, mode: 'container', target: name, modeSpan } : { kind: 'network', ...b, mode: 'container', modeSpan };
+      return name
+        ? { kind: 'network', span: b.span, keyword: b.keyword, mode: 'container', target: name, modeSpan }
+        : { kind: 'network', span: b.span, keyword: b.keyword, mode: 'container', modeSpan };
     }
     const host = this.tok(c, 'Host');
     if (host) {
       const target = this.word(host)!;
-      return { kind: 'network', ...b, mode: 'host', target, modeSpan: target.span };
+      return { kind: 'network', span: b.span, keyword: b.keyword, mode: 'host', target, modeSpan: target.span };
     }
     const target = this.word(this.tok(c, 'Name'));
     if (!target) return undefined;
-    if (target.text === 'none') return { kind: 'network', ...b, mode: 'none', target, modeSpan: target.span };
+    if (target.text === 'none') return { kind: 'network', span: b.span, keyword: b.keyword, mode: 'none', target, modeSpan: target.span };
     const vlan = this.int(this.tok(c, 'Integer'));
     const ip = this.address(this.tok(c, 'AddressLike'));
-    return {
-      kind: 'network',
-      ...b,
-      mode: 'attach',
-      target,
-      modeSpan: target.span,
-      ...(vlan ? { vlan } : {}),
-      ...(ip ? { ip } : {}),
-    };
+    const out: Mutable<A.NetworkProp> = { kind: 'network', span: b.span, keyword: b.keyword, mode: 'attach', target, modeSpan: target.span };
+    if (vlan) out.vlan = vlan;
+    if (ip) out.ip = ip;
+    return out;
   }
 
   private publish(n: CstNode): A.PublishProp | undefined {
@@ -338,8 +336,10 @@ export class AstBuilder {
     if (hostIpTok && !hostIp) return undefined; // IPv6, reported
     const protocol = this.word(this.tok(c, 'Identifier'));
     const span = { start: (hostIp ?? hostPort).span.start, end: protocol ? protocol.span.end : containerPort.span.end };
-    const publish: A.PublishLit = { span, hostPort, containerPort, ...(hostIp ? { hostIp } : {}), ...(protocol ? { protocol } : {}) };
-    return { kind: 'publish', ...b, publish };
+    const publish: Mutable<A.PublishLit> = { span, hostPort, containerPort };
+    if (hostIp) publish.hostIp = hostIp;
+    if (protocol) publish.protocol = protocol;
+    return { kind: 'publish', span: b.span, keyword: b.keyword, publish };
   }
 
   // --- declarations ---------------------------------------------------------
@@ -351,13 +351,14 @@ export class AstBuilder {
     return this.extent(n) ?? tokenSpan(kw);
   }
 
-  private declBase(n: CstNode, kwName: string): { span: A.Span; keyword: A.Span; name?: A.Word } | undefined {
+  /** `{ kind, span, keyword, name? }`, to which the caller appends the rest (the keys keep the order of the literals they replace) */
+  private declBase<K extends string>(n: CstNode, kwName: string, kind: K): { kind: K; span: A.Span; keyword: A.Span; name?: A.Word } | undefined {
     const c = n.children as Children;
     const kw = this.tok(c, kwName);
     if (!kw) return undefined;
     const name = this.word(this.tok(c, 'Name'));
     const span = this.declSpan(n, kw);
-    return name ? { span, keyword: tokenSpan(kw), name } : { span, keyword: tokenSpan(kw) };
+    return name ? { kind, span, keyword: tokenSpan(kw), name } : { kind, span, keyword: tokenSpan(kw) };
   }
 
   private props<P>(n: CstNode, stmtName: string): P[] {
@@ -380,35 +381,47 @@ export class AstBuilder {
         return title ? { kind: 'topology', span, keyword: tokenSpan(kw), title } : { kind: 'topology', span, keyword: tokenSpan(kw) };
       }
       case 'underlayDecl': {
-        const b = this.declBase(n, 'Underlay');
+        const b: Mutable<Partial<A.UnderlayDecl>> | undefined = this.declBase(n, 'Underlay', 'underlay');
         if (!b) return undefined;
         const prefix = this.prefix(this.tok(c, 'PrefixLike'));
-        const props = this.props<A.UnderlayProp>(n, 'underlayStmt');
-        return prefix ? { kind: 'underlay', ...b, prefix, props } : { kind: 'underlay', ...b, props };
+        if (prefix) b.prefix = prefix;
+        b.props = this.props<A.UnderlayProp>(n, 'underlayStmt');
+        return b as A.UnderlayDecl;
       }
       case 'overlayDecl': {
-        const b = this.declBase(n, 'Overlay');
-        return b && { kind: 'overlay', ...b, props: this.props<A.OverlayProp>(n, 'overlayStmt') };
+        const b: Mutable<Partial<A.OverlayDecl>> | undefined = this.declBase(n, 'Overlay', 'overlay');
+        if (!b) return undefined;
+        b.props = this.props<A.OverlayProp>(n, 'overlayStmt');
+        return b as A.OverlayDecl;
       }
       case 'hostDecl': {
-        const b = this.declBase(n, 'Host');
+        const b: Mutable<Partial<A.HostDecl>> | undefined = this.declBase(n, 'Host', 'host');
         if (!b) return undefined;
         const props: A.HostProp[] = [];
         const bridges: A.BridgeDecl[] = [];
         const containers: A.ContainerDecl[] = [];
         for (const s of this.stmts(c, 'hostStmt')) {
           if (s.name === 'bridgeDecl') {
-            const d = this.declBase(s, 'Bridge');
-            if (d) bridges.push({ kind: 'bridge', ...d, props: this.props<A.BridgeProp>(s, 'bridgeStmt') });
+            const d: Mutable<Partial<A.BridgeDecl>> | undefined = this.declBase(s, 'Bridge', 'bridge');
+            if (d) {
+              d.props = this.props<A.BridgeProp>(s, 'bridgeStmt');
+              bridges.push(d as A.BridgeDecl);
+            }
           } else if (s.name === 'containerDecl') {
-            const d = this.declBase(s, 'Container');
-            if (d) containers.push({ kind: 'container', ...d, props: this.props<A.ContainerProp>(s, 'containerStmt') });
+            const d: Mutable<Partial<A.ContainerDecl>> | undefined = this.declBase(s, 'Container', 'container');
+            if (d) {
+              d.props = this.props<A.ContainerProp>(s, 'containerStmt');
+              containers.push(d as A.ContainerDecl);
+            }
           } else {
             const p = this.prop(s);
             if (p) props.push(p as A.HostProp);
           }
         }
-        return { kind: 'host', ...b, props, bridges, containers };
+        b.props = props;
+        b.bridges = bridges;
+        b.containers = containers;
+        return b as A.HostDecl;
       }
       case 'expectDecl': {
         const kw = this.tok(c, 'Expect');

@@ -117,6 +117,16 @@ export class CnetParser extends CstParser {
       if (next.tokenType === T.LCurly || next.tokenType === T.RCurly || tokenMatcher(next, T.Sep)) return false;
       return tokenMatcher(this.LA(2), expected);
     };
+    // Chevrotain makes each CST node's `children` with Object.create(null),
+    // which V8 keeps in dictionary mode: every lookup of the AST builder is
+    // then a hash probe. A plain object (no key collides with Object.prototype's)
+    // holds the same children in the same order, with fast properties.
+    const self = this as unknown as { CST_STACK: CstNode[]; setInitialNodeLocation: (n: CstNode) => void };
+    (this as unknown as { cstInvocationStateUpdate: (name: string) => void }).cstInvocationStateUpdate = (name) => {
+      const node = { name, children: {} } as CstNode;
+      self.setInitialNodeLocation(node);
+      self.CST_STACK.push(node);
+    };
     this.performSelfAnalysis();
   }
 

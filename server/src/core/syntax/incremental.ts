@@ -18,7 +18,7 @@
  * test/unit/syntax/incremental.test.ts checks the equality on random edits.
  */
 import type { Document } from './ast';
-import { assemble, depthAfter, fitsAtDepth, lexRegion, parse, parseLexed, type Region } from './parser';
+import { assemble, depthAfter, firstToken, fitsAtDepth, parse, parseRange, type Region } from './parser';
 import * as T from './tokens';
 
 export interface ReparseStats {
@@ -54,7 +54,7 @@ export class IncrementalParser {
   private full(text: string): Document {
     let doc: Document;
     try {
-      const regions = parseLexed(text, lexRegion(text, 0, text.length), true);
+      const regions = parseRange(text, true);
       doc = assemble(text, regions);
       this.save(text, regions, doc);
     } catch {
@@ -92,8 +92,7 @@ export class IncrementalParser {
     for (;;) {
       runStart = regions[a]!.start;
       runEnd = b === last ? newLen : regions[b]!.end + delta;
-      const lexed = lexRegion(text, runStart, runEnd);
-      const first = lexed.tokens[0];
+      const first = firstToken(text, runStart, runEnd);
       const growBack = () => (a = Math.max(0, a - Math.max(1, b - a)));
       const growOn = (to = b + 1) => (b = Math.min(last, Math.max(to, b + Math.max(1, b - a))));
       if (a > 0 && !(first && regionWord.has(first.tokenType))) {
@@ -103,7 +102,7 @@ export class IncrementalParser {
       }
       // the regions before the run are unchanged, and so is the brace depth they leave open
       const depthIn = regions[a]!.depthIn;
-      fresh = parseLexed(text, lexed, b === last, runStart, runEnd, depthIn);
+      fresh = parseRange(text, b === last, runStart, runEnd, depthIn);
       if (a > 0 && !fitsAtDepth(fresh[0]!, depthIn)) {
         // the braces left open before the run change what it says: it joins the region before
         growBack();
@@ -157,7 +156,7 @@ export class IncrementalParser {
         if (lineDelta !== 0) {
           const start = r.start + delta;
           const end = i === last ? newLen : r.end + delta;
-          const again = parseLexed(text, lexRegion(text, start, end), i === last, start, end, depth);
+          const again = parseRange(text, i === last, start, end, depth);
           // the same tokens at a depth the region fits: it cannot need the region before it
           if (!fitsAtDepth(again[0]!, depth)) throw new Error('a reparsed region no longer fits its depth');
           for (const q of again) {

@@ -37,8 +37,20 @@ export interface FastLexed {
   readonly errors: { offset: number; length: number }[];
 }
 
-const keywords = new Map<string, TokenType>();
-for (const k of T.keywordTokens) keywords.set(k.PATTERN as string, k);
+/** keywords by first character code */
+const keywordsByFirst: TokenType[][] = [];
+for (const k of T.keywordTokens) (keywordsByFirst[(k.PATTERN as string).charCodeAt(0)] ??= []).push(k);
+
+/** the keyword spelt exactly by text[i, i + length), if any (no slice) */
+function keywordAt(text: string, i: number, length: number): TokenType | undefined {
+  const list = keywordsByFirst[text.charCodeAt(i)];
+  if (list === undefined) return undefined;
+  for (const k of list) {
+    const w = k.PATTERN as string;
+    if (w.length === length && text.startsWith(w, i)) return k;
+  }
+  return undefined;
+}
 
 const ipv6Source = (T.Ipv6.PATTERN as RegExp).source;
 const ipv6Sticky = new RegExp(ipv6Source, 'y');
@@ -106,169 +118,179 @@ function matchesAt(text: string, i: number, end: number): boolean {
   return isWs(c);
 }
 
-/** Lexes text[start, end) as `cnetLexer.tokenize(text.slice(start, end))` would, at offsets into `text`. */
-export function fastLex(text: string, start = 0, end = text.length): FastLexed {
-  const tokens: IToken[] = [];
-  const comments: IToken[] = [];
-  const errors: { offset: number; length: number }[] = [];
-  let i = start;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    const k = c < 128 ? cls[c]! : 0;
-    // Ipv6 first where it can start
-    if ((k & (DIGIT | HEX_LETTER)) !== 0 || c === 58) {
-      const stop = ipv6At(text, i, end);
-      if (stop >= 0) {
-        tokens.push(token(text.slice(i, stop), i, T.Ipv6));
-        i = stop;
-        continue;
+/**
+ * A resumable lexer over text[start, end): `next()` gives the next token,
+ * putting the comments and unlexable-character runs it passes on the way
+ * into `comments` and `errors` (which the caller may swap between calls).
+ */
+export class LexCursor {
+  private i: number;
+  comments: IToken[] = [];
+  errors: { offset: number; length: number }[] = [];
+
+  constructor(
+    private readonly text: string,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.i = start;
+  }
+
+  /** the next token, or undefined at the end */
+  next(): IToken | undefined {
+    const text = this.text;
+    const end = this.end;
+    let i = this.i;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      const k = c < 128 ? cls[c]! : 0;
+      // Ipv6 first where it can start
+      if ((k & (DIGIT | HEX_LETTER)) !== 0 || c === 58) {
+        const stop = ipv6At(text, i, end);
+        if (stop >= 0) {
+          this.i = stop;
+          return token(text.slice(i, stop), i, T.Ipv6);
+        }
       }
-    }
-    if ((k & LETTER) !== 0) {
-      let j = i + 1;
-      while (j < end && isWord(text.charCodeAt(j))) j++;
-      for (;;) {
-        const s = j < end ? text.charCodeAt(j) : -1;
-        if ((s === 45 || s === 46) && j + 1 < end && isWord(text.charCodeAt(j + 1))) {
+      if ((k & LETTER) !== 0) {
+        let j = i + 1;
+        while (j < end && isWord(text.charCodeAt(j))) j++;
+        for (;;) {
+          const s = j < end ? text.charCodeAt(j) : -1;
+          if ((s === 45 || s === 46) && j + 1 < end && isWord(text.charCodeAt(j + 1))) {
+            j += 2;
+            while (j < end && isWord(text.charCodeAt(j))) j++;
+          } else break;
+        }
+        this.i = j;
+        const kw = keywordAt(text, i, j - i);
+        return kw !== undefined ? token(kw.PATTERN as string, i, kw) : token(text.slice(i, j), i, T.Identifier);
+      }
+      if (k === DIGIT) {
+        let j = i + 1;
+        while (j < end && isDigit(text.charCodeAt(j))) j++;
+        let groups = 0;
+        while (j + 1 < end && text.charCodeAt(j) === 46 && isDigit(text.charCodeAt(j + 1))) {
           j += 2;
-          while (j < end && isWord(text.charCodeAt(j))) j++;
-        } else break;
+          while (j < end && isDigit(text.charCodeAt(j))) j++;
+          groups++;
+        }
+        let type: TokenType = groups > 0 ? T.Address : T.Integer;
+        if (groups > 0 && j + 1 < end && text.charCodeAt(j) === 47 && isDigit(text.charCodeAt(j + 1))) {
+          j += 2;
+          while (j < end && isDigit(text.charCodeAt(j))) j++;
+          type = T.Prefix;
+        }
+        this.i = j;
+        return token(text.slice(i, j), i, type);
       }
-      const image = text.slice(i, j);
-      tokens.push(token(image, i, keywords.get(image) ?? T.Identifier));
-      i = j;
-      continue;
-    }
-    if (k === DIGIT) {
-      let j = i + 1;
-      while (j < end && isDigit(text.charCodeAt(j))) j++;
-      let groups = 0;
-      while (j + 1 < end && text.charCodeAt(j) === 46 && isDigit(text.charCodeAt(j + 1))) {
-        j += 2;
-        while (j < end && isDigit(text.charCodeAt(j))) j++;
-        groups++;
-      }
-      let type: TokenType = groups > 0 ? T.Address : T.Integer;
-      if (groups > 0 && j + 1 < end && text.charCodeAt(j) === 47 && isDigit(text.charCodeAt(j + 1))) {
-        j += 2;
-        while (j < end && isDigit(text.charCodeAt(j))) j++;
-        type = T.Prefix;
-      }
-      tokens.push(token(text.slice(i, j), i, type));
-      i = j;
-      continue;
-    }
-    if (k === WS) {
-      let j = i + 1;
-      while (j < end && isWs(text.charCodeAt(j))) j++;
-      i = j;
-      continue;
-    }
-    switch (c) {
-      case 10:
-        tokens.push(token('\n', i, T.Newline));
+      if (k === WS) {
         i++;
-        continue;
-      case 13:
-        if (i + 1 < end && text.charCodeAt(i + 1) === 10) {
-          tokens.push(token('\r\n', i, T.Newline));
-          i += 2;
-        } else {
-          tokens.push(token('\r', i, T.Newline));
-          i++;
-        }
-        continue;
-      case 35: // #
-      case 47: {
-        // / (a comment when doubled)
-        if (c === 47 && !(i + 1 < end && text.charCodeAt(i + 1) === 47)) {
-          tokens.push(token('/', i, T.Slash));
-          i++;
-          continue;
-        }
-        let j = i + 1;
-        while (j < end) {
-          const d = text.charCodeAt(j);
-          if (d === 10 || d === 13) break;
-          j++;
-        }
-        comments.push(token(text.slice(i, j), i, T.Comment));
-        i = j;
+        while (i < end && isWs(text.charCodeAt(i))) i++;
         continue;
       }
-      case 34: {
-        // "
-        let j = i + 1;
-        let closed = false;
-        while (j < end) {
-          const d = text.charCodeAt(j);
-          if (d === 34) {
-            closed = true;
-            j++;
-            break;
+      switch (c) {
+        case 10:
+          this.i = i + 1;
+          return token('\n', i, T.Newline);
+        case 13:
+          if (i + 1 < end && text.charCodeAt(i + 1) === 10) {
+            this.i = i + 2;
+            return token('\r\n', i, T.Newline);
           }
-          if (d === 10 || d === 13) break;
-          if (d === 92) {
-            if (j + 1 < end && !isLineTerminator(text.charCodeAt(j + 1))) {
-              j += 2;
-              continue;
-            }
-            j++; // the trailing `\` an unterminated string takes
-            break;
+          this.i = i + 1;
+          return token('\r', i, T.Newline);
+        case 35: // #
+        case 47: {
+          // / (a comment when doubled)
+          if (c === 47 && !(i + 1 < end && text.charCodeAt(i + 1) === 47)) {
+            this.i = i + 1;
+            return token('/', i, T.Slash);
           }
-          j++;
-        }
-        tokens.push(token(text.slice(i, j), i, closed ? T.StringTok : T.UnterminatedString));
-        i = j;
-        continue;
-      }
-      case 45: {
-        // -
-        if (i + 1 < end && text.charCodeAt(i + 1) === 62) {
-          tokens.push(token('->', i, T.Arrow));
-          i += 2;
-          continue;
-        }
-        if (i + 3 < end && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 45 && text.charCodeAt(i + 3) === 62) {
-          tokens.push(token('-/->', i, T.NotArrow));
-          i += 4;
-          continue;
-        }
-        break;
-      }
-      case 58:
-        tokens.push(token(':', i, T.Colon));
-        i++;
-        continue;
-      case 44:
-        tokens.push(token(',', i, T.Comma));
-        i++;
-        continue;
-      case 59:
-        tokens.push(token(';', i, T.Semicolon));
-        i++;
-        continue;
-      case 123:
-        tokens.push(token('{', i, T.LCurly));
-        i++;
-        continue;
-      case 125:
-        tokens.push(token('}', i, T.RCurly));
-        i++;
-        continue;
-      default:
-        if (c >= 128 && isWs(c)) {
           let j = i + 1;
-          while (j < end && isWs(text.charCodeAt(j))) j++;
+          while (j < end) {
+            const d = text.charCodeAt(j);
+            if (d === 10 || d === 13) break;
+            j++;
+          }
+          this.comments.push(token(text.slice(i, j), i, T.Comment));
           i = j;
           continue;
         }
+        case 34: {
+          // "
+          let j = i + 1;
+          let closed = false;
+          while (j < end) {
+            const d = text.charCodeAt(j);
+            if (d === 34) {
+              closed = true;
+              j++;
+              break;
+            }
+            if (d === 10 || d === 13) break;
+            if (d === 92) {
+              if (j + 1 < end && !isLineTerminator(text.charCodeAt(j + 1))) {
+                j += 2;
+                continue;
+              }
+              j++; // the trailing `\` an unterminated string takes
+              break;
+            }
+            j++;
+          }
+          this.i = j;
+          return token(text.slice(i, j), i, closed ? T.StringTok : T.UnterminatedString);
+        }
+        case 45: {
+          // -
+          if (i + 1 < end && text.charCodeAt(i + 1) === 62) {
+            this.i = i + 2;
+            return token('->', i, T.Arrow);
+          }
+          if (i + 3 < end && text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 45 && text.charCodeAt(i + 3) === 62) {
+            this.i = i + 4;
+            return token('-/->', i, T.NotArrow);
+          }
+          break;
+        }
+        case 58:
+          this.i = i + 1;
+          return token(':', i, T.Colon);
+        case 44:
+          this.i = i + 1;
+          return token(',', i, T.Comma);
+        case 59:
+          this.i = i + 1;
+          return token(';', i, T.Semicolon);
+        case 123:
+          this.i = i + 1;
+          return token('{', i, T.LCurly);
+        case 125:
+          this.i = i + 1;
+          return token('}', i, T.RCurly);
+        default:
+          if (c >= 128 && isWs(c)) {
+            i++;
+            while (i < end && isWs(text.charCodeAt(i))) i++;
+            continue;
+          }
+      }
+      // nothing matches here: an error run up to where something does
+      const from = i;
+      i++;
+      while (i < end && !matchesAt(text, i, end)) i++;
+      this.errors.push({ offset: from, length: i - from });
     }
-    // nothing matches here: an error run up to where something does
-    const from = i;
-    i++;
-    while (i < end && !matchesAt(text, i, end)) i++;
-    errors.push({ offset: from, length: i - from });
+    this.i = i;
+    return undefined;
   }
-  return { tokens, comments, errors };
+}
+
+/** Lexes text[start, end) as `cnetLexer.tokenize(text.slice(start, end))` would, at offsets into `text`. */
+export function fastLex(text: string, start = 0, end = text.length): FastLexed {
+  const cursor = new LexCursor(text, start, end);
+  const tokens: IToken[] = [];
+  for (let t = cursor.next(); t !== undefined; t = cursor.next()) tokens.push(t);
+  return { tokens, comments: cursor.comments, errors: cursor.errors };
 }

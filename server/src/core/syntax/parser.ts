@@ -12,7 +12,7 @@ import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenT
 import type { Comment, Decl, Document, Span, SyntaxError } from './ast';
 import { AstBuilder, isReal, tokenSpan } from './build';
 import { CnetParser, MISSING_RCURLY, show } from './grammar';
-import { fastLex } from './lexer';
+import { fastLex, LexCursor } from './lexer';
 import * as T from './tokens';
 
 let shared: CnetParser | undefined;
@@ -77,9 +77,7 @@ function flattenDeepBlocks(tokens: IToken[], errors: SyntaxError[]): IToken[] {
  */
 export function parse(text: string): Document {
   try {
-    const lexed = lexRegion(text, 0, text.length);
-    const regions = parseLexed(text, lexed, true);
-    return assemble(text, regions);
+    return assemble(text, parseRange(text, true));
   } catch (e) {
     return { text, decls: [], comments: [], errors: [internalError(e, text)] };
   }
@@ -221,12 +219,131 @@ export function braceDepth(tokens: readonly IToken[]): number {
   return depth;
 }
 
-function lineStartOf(text: string, t: IToken): number {
-  return lineStart(text, t.startOffset);
+/**
+ * text[from, to) lexed lazily, one region at a time (a region starts at a
+ * token that `regionStarts` would pick). A region's tokens, comments and
+ * lexer errors are kept until no later region can need them (`release`),
+ * so on a large file they die young instead of all living until the end of
+ * the parse.
+ */
+class RegionSource {
+  private readonly cursor: LexCursor;
+  /** per region: its tokens, comments and lexer errors (undefined once released) */
+  private readonly tokens: (IToken[] | undefined)[] = [];
+  private readonly comments: (IToken[] | undefined)[] = [];
+  private readonly errors: ({ offset: number; length: number }[] | undefined)[] = [];
+  /** bounds[k]: the offset of region k's first line (bounds[0] = from) */
+  private readonly bounds: number[];
+  private done = false;
+  private prevNewline = false;
+  private released = 0;
+
+  constructor(
+    private readonly text: string,
+    from: number,
+    private readonly to: number,
+  ) {
+    this.cursor = new LexCursor(text, from, to);
+    this.bounds = [from];
+    this.open();
+  }
+
+  private open(): void {
+    const comments: IToken[] = [];
+    const errors: { offset: number; length: number }[] = [];
+    this.tokens.push([]);
+    this.comments.push(comments);
+    this.errors.push(errors);
+    this.cursor.comments = comments;
+    this.cursor.errors = errors;
+  }
+
+  /** lexes on until region k is whole (region k + 1 has started) or the text ends */
+  private fill(k: number): void {
+    while (!this.done && this.tokens.length <= k + 1) {
+      const t = this.cursor.next();
+      if (t === undefined) {
+        this.done = true;
+        break;
+      }
+      const n = this.tokens.length - 1;
+      if (this.prevNewline && regionWords.has(t.tokenType)) {
+        // a new region from the start of this line: what the lexer found on the line before the word moves with it
+        const bound = lineStart(this.text, t.startOffset);
+        const oldComments = this.comments[n]!;
+        const oldErrors = this.errors[n]!;
+        this.bounds.push(bound);
+        this.open();
+        moveTail(oldComments, this.comments[n + 1]!, (c) => c.startOffset >= bound);
+        moveTail(oldErrors, this.errors[n + 1]!, (e) => e.offset >= bound);
+        this.tokens[n + 1]!.push(t);
+      } else this.tokens[n]!.push(t);
+      this.prevNewline = t.tokenType === T.Newline;
+    }
+  }
+
+  /** whether region k exists */
+  has(k: number): boolean {
+    this.fill(k);
+    return k < this.tokens.length;
+  }
+
+  /** where region k starts (the end of the text for k past the last region) */
+  bound(k: number): number {
+    this.fill(k - 1);
+    return k < this.bounds.length ? this.bounds[k]! : this.to;
+  }
+
+  /** the number of regions (lexes to the end) */
+  count(): number {
+    this.fill(Infinity);
+    return this.tokens.length;
+  }
+
+  tokensOf(k: number, m: number): IToken[] {
+    this.fill(m - 1);
+    return gather(this.tokens, k, m);
+  }
+
+  commentsOf(k: number, m: number): IToken[] {
+    this.fill(m - 1);
+    return gather(this.comments, k, m);
+  }
+
+  errorsOf(k: number, m: number): { offset: number; length: number }[] {
+    this.fill(m - 1);
+    return gather(this.errors, k, m);
+  }
+
+  /** regions before k will not be asked for again */
+  release(k: number): void {
+    for (; this.released < k; this.released++) {
+      this.tokens[this.released] = this.comments[this.released] = this.errors[this.released] = undefined;
+    }
+  }
+}
+
+function moveTail<X>(from: X[], to: X[], moves: (x: X) => boolean): void {
+  let i = from.length;
+  while (i > 0 && moves(from[i - 1]!)) i--;
+  for (let j = i; j < from.length; j++) to.push(from[j]!);
+  from.length = i;
+}
+
+function gather<X>(lists: readonly (X[] | undefined)[], k: number, m: number): X[] {
+  if (m === k + 1) return lists[k]!;
+  const out: X[] = [];
+  for (let i = k; i < m; i++) for (const x of lists[i]!) out.push(x);
+  return out;
+}
+
+/** the first token of text[from, to), if any */
+export function firstToken(text: string, from: number, to: number): IToken | undefined {
+  return new LexCursor(text, from, to).next();
 }
 
 /**
- * Parses lexed text[from, to) region by region. `last`: `to` is the end of
+ * Lexes and parses text[from, to) region by region. `last`: `to` is the end of
  * the text (the final region may end in an error; others are merged forward).
  * `depthIn`: the brace depth the regions before `from` left open. A region
  * that does not fit the depth left open before it (`fitsAtDepth`) is parsed
@@ -234,40 +351,25 @@ function lineStartOf(text: string, t: IToken): number {
  * spanning both would; the first region is the caller's to check (it may
  * have to start the run earlier).
  */
-export function parseLexed(text: string, lexed: Lexed, last: boolean, from = 0, to = text.length, depthIn = 0): Region[] {
-  const { tokens } = lexed;
-  const starts = regionStarts(tokens);
-  const bounds: number[] = [from];
-  for (let k = 1; k < starts.length; k++) bounds.push(lineStartOf(text, tokens[starts[k]!]!));
-  bounds.push(to);
+export function parseRange(text: string, last: boolean, from = 0, to = text.length, depthIn = 0): Region[] {
+  const src = new RegionSource(text, from, to);
   const out: Region[] = [];
-  /** per region of `out`: its first token, comment and lexer error */
-  const firsts: { t: number; c: number; e: number }[] = [];
-  let ci = 0;
-  let ei = 0;
-  const upTo = <X>(list: X[], i: number, end: number, at: (x: X) => number): number => {
-    let j = i;
-    while (j < list.length && at(list[j]!) < end) j++;
-    return j;
-  };
+  /** per region of `out`: the index of its first source region */
+  const firsts: number[] = [];
   let depth = depthIn;
   let k = 0;
-  while (k < starts.length) {
-    // tokens of regions k .. m-1, merged while a region ends in an error
+  while (src.has(k)) {
+    // regions k .. m-1, merged while a region ends in an error
     let m = k + 1;
     let merges = 0;
     for (;;) {
-      const t0 = starts[k]!;
-      const t1 = m < starts.length ? starts[m]! : tokens.length;
-      const end = bounds[m]!;
-      const ci2 = upTo(lexed.comments, ci, end, (c) => c.startOffset);
-      const ei2 = upTo(lexed.errors, ei, end, (e) => e.offset);
-      let r = parseRegion(text, tokens.slice(t0, t1), lexed.comments.slice(ci, ci2), lexed.errors.slice(ei, ei2), bounds[k]!, end, depth);
-      const final = m >= starts.length;
+      const end = src.bound(m);
+      let r = parseRegion(text, src.tokensOf(k, m), src.commentsOf(k, m), src.errorsOf(k, m), src.bound(k), end, depth);
+      const final = !src.has(m);
       if (r.atEnd && !final) {
         // half-way at the region's end: parse it again with the next region (after MAX_MERGES tries, with all the rest)
         if (++merges < MAX_MERGES) m++;
-        else if (last) m = starts.length;
+        else if (last) m = src.count();
         else {
           out.push(r); // the caller must extend the lexed run to the end of the text
           return out;
@@ -275,16 +377,16 @@ export function parseLexed(text: string, lexed: Lexed, last: boolean, from = 0, 
         continue;
       }
       // braces left open before it change what this region says: one region with the one before
-      let first = { t: t0, c: ci, e: ei };
+      let first = k;
       while (out.length > 0 && !fitsAtDepth(r, r.depthIn)) {
         const prev = out.pop()!;
         first = firsts.pop()!;
-        r = parseRegion(text, tokens.slice(first.t, t1), lexed.comments.slice(first.c, ci2), lexed.errors.slice(first.e, ei2), prev.start, end, prev.depthIn, true);
+        r = parseRegion(text, src.tokensOf(first, m), src.commentsOf(first, m), src.errorsOf(first, m), prev.start, end, prev.depthIn, true);
       }
       out.push(r);
       firsts.push(first);
-      ci = ci2;
-      ei = ei2;
+      // a region entered at depth 0 is never merged with the ones before it
+      if (r.depthIn === 0) src.release(first);
       depth = depthAfter(r.depthIn, r.braces);
       if (r.atEnd && final && !last) return out; // the caller must extend the lexed run
       break;
