@@ -45,12 +45,16 @@ export function renderVerdictJson(v: Verdict): string {
  */
 const CHUNK = 1 << 20;
 class Bytes {
-  private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+  private buf: Buffer;
   private at = 0;
+  /** `size`: the first buffer's (it grows as needed) */
+  constructor(private readonly size = CHUNK + (64 << 10)) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
 
   private room(n: number): void {
     if (this.at + n <= this.buf.length) return;
-    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n, 256));
     this.buf.copy(b, 0, 0, this.at);
     this.buf = b;
   }
@@ -58,6 +62,34 @@ class Bytes {
   str(s: string): void {
     this.room(s.length * 3);
     this.at += this.buf.write(s, this.at);
+  }
+
+  /** a string known to be ASCII (punctuation, numbers, disposition names): no encoder call */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const b = this.buf;
+    let at = this.at;
+    for (let i = 0; i < n; i++) b[at++] = s.charCodeAt(i);
+    this.at = at;
+  }
+
+  /** a non-negative integer in decimal */
+  int(v: number): void {
+    this.room(16);
+    const b = this.buf;
+    let at = this.at;
+    if (v < 10) b[at++] = 0x30 + v;
+    else {
+      const start = at;
+      for (; v > 0; v = Math.floor(v / 10)) b[at++] = 0x30 + (v % 10);
+      for (let i = start, j = at - 1; i < j; i++, j--) {
+        const x = b[i]!;
+        b[i] = b[j]!;
+        b[j] = x;
+      }
+    }
+    this.at = at;
   }
 
   /** `src[start, end)` */
@@ -82,7 +114,7 @@ class Bytes {
 
   take(): Buffer {
     const b = this.buf.subarray(0, this.at);
-    this.buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+    this.buf = Buffer.allocUnsafe(this.size);
     this.at = 0;
     return b;
   }
@@ -124,7 +156,7 @@ export function* matrixJsonBytes(m: Matrix): Generator<Buffer> {
   out.str(`{\n  "endpoints": ${JSON.stringify(m.endpoints)},\n  "reachable": [\n`);
   const last = m.endpoints.length - 1;
   for (const i of boolRows(m, out, '    [')) {
-    out.str(i < last ? '],\n' : ']\n');
+    out.ascii(i < last ? '],\n' : ']\n');
     if (out.full) yield out.take();
   }
   out.str('  ]\n}\n');
@@ -177,7 +209,7 @@ function* boolRows(m: Matrix, out: Bytes, before: string | ((i: number) => strin
       else {
         // the class value on the diagonal is `false`: the row itself reads `true` there
         out.copy(b, 0, o);
-        out.str('true');
+        out.ascii('true');
         out.copy(b, o + 5, b.length);
       }
       yield i;
@@ -192,7 +224,7 @@ function* boolRows(m: Matrix, out: Bytes, before: string | ((i: number) => strin
       const was = b[o] === 0x74;
       if (t1 === was) continue;
       out.copy(b, pos, o);
-      out.str(t1 ? 'true' : 'false');
+      out.ascii(t1 ? 'true' : 'false');
       pos = o + (was ? 4 : 5);
     }
     out.copy(b, pos, b.length);
@@ -211,31 +243,57 @@ function* boolRows(m: Matrix, out: Bytes, before: string | ((i: number) => strin
  * are not ACCEPTED as `[a, b, "DISPOSITION"]`.
  */
 export function* matrixClassesChunks(m: Matrix): Generator<string> {
+  for (const b of matrixClassesBytes(m)) yield b.toString('utf8');
+}
+
+/** `matrixClassesChunks` as UTF-8 chunks of about 1 MB: what the CLI writes. */
+export function* matrixClassesBytes(m: Matrix): Generator<Buffer> {
   const cl: MatrixClasses = m.classes?.() ?? denseClasses(m);
   const k = cl.members.length;
-  yield `{\n  "hosts": ${JSON.stringify(cl.hosts)},\n  "classes": [\n`;
+  const out = new Bytes();
+  out.str(`{\n  "hosts": ${JSON.stringify(cl.hosts)},\n  "classes": [\n`);
   for (let g = 0; g < k; g++) {
     const ms = cl.members[g]!;
     const hosts = ms.map((i) => (cl.hostOf[i]! < 0 ? 'null' : String(cl.hostOf[i]))).join(',');
-    yield `    { "id": ${g}, "members": ${JSON.stringify(ms.map((i) => m.endpoints[i]))}, "memberHosts": [${hosts}] }${g < k - 1 ? ',' : ''}\n`;
+    out.str(`    { "id": ${g}, "members": ${JSON.stringify(ms.map((i) => m.endpoints[i]))}, "memberHosts": [${hosts}] }${g < k - 1 ? ',' : ''}\n`);
+    if (out.full) yield out.take();
   }
-  const tables: { name: string; same: boolean; cells: string[] }[] = [
-    { name: 'reachable', same: true, cells: [] },
-    { name: 'reachableAcrossHosts', same: false, cells: [] },
+  // the cells that are not ACCEPTED, `[a,b,"D"],…` per table, listed at the end
+  const tables: { name: string; same: boolean; cells: Bytes }[] = [
+    { name: 'reachable', same: true, cells: new Bytes(1 << 20) },
+    { name: 'reachableAcrossHosts', same: false, cells: new Bytes(1 << 20) },
   ];
   for (const t of tables) {
-    yield `  ],\n  "${t.name}": [\n`;
+    out.str(`  ],\n  "${t.name}": [\n`);
+    const cells = t.cells;
     for (let a = 0; a < k; a++) {
-      const row: string[] = new Array(k);
+      out.ascii('    [');
       for (let b = 0; b < k; b++) {
         const d = cl.cell(a, b, t.same);
-        row[b] = d === null ? 'null' : d === 'ACCEPTED' ? 'true' : 'false';
-        if (d !== null && d !== 'ACCEPTED') t.cells.push(`[${a},${b},"${d}"]`);
+        if (d === null) out.ascii(b < k - 1 ? 'null,' : 'null');
+        else out.bool(d === 'ACCEPTED', b === k - 1);
+        if (d !== null && d !== 'ACCEPTED') {
+          cells.ascii(cells.empty ? '[' : ',[');
+          cells.int(a);
+          cells.ascii(',');
+          cells.int(b);
+          cells.ascii(',"');
+          cells.ascii(d);
+          cells.ascii('"]');
+        }
       }
-      yield `    [${row.join(',')}]${a < k - 1 ? ',' : ''}\n`;
+      out.ascii(a < k - 1 ? '],\n' : ']\n');
+      if (out.full) yield out.take();
     }
   }
-  yield `  ],\n  "dispositions": [${tables[0]!.cells.join(',')}],\n  "dispositionsAcrossHosts": [${tables[1]!.cells.join(',')}]\n}\n`;
+  out.str('  ],\n  "dispositions": [');
+  yield out.take();
+  yield tables[0]!.cells.take();
+  out.str('],\n  "dispositionsAcrossHosts": [');
+  yield out.take();
+  yield tables[1]!.cells.take();
+  out.str(']\n}\n');
+  yield out.take();
 }
 
 /** A matrix without classes: every endpoint its own class, all on one unnamed host. */
@@ -268,7 +326,7 @@ export function* matrixCsvBytes(m: Matrix): Generator<Buffer> {
   const out = new Bytes();
   out.str(['from', ...m.endpoints].map(csvField).join(',') + '\n');
   for (const _ of boolRows(m, out, (i) => `${csvField(m.endpoints[i]!)},`)) {
-    out.str('\n');
+    out.ascii('\n');
     if (out.full) yield out.take();
   }
   if (!out.empty) yield out.take();

@@ -16,7 +16,7 @@ import { parseArgs, UsageError, USAGE, type Command } from './args';
 import { readSource, type ReadResult, type Source } from './source';
 import { chooseStyle, type Style } from './style';
 import { renderCheckJson, renderCheckText, renderSarif, type CheckedFile } from './check-format';
-import { matrixClassesChunks, matrixCsvBytes, matrixJsonBytes, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
+import { matrixClassesBytes, matrixCsvBytes, matrixJsonBytes, matrixTextChunks, renderVerdictJson, renderVerdictText } from './reach-format';
 import { suggest } from './suggest';
 import { runEmulate } from './emulate';
 import { runImport } from './import';
@@ -204,8 +204,8 @@ function matrix(cmd: Extract<Command, { kind: 'matrix' }>, env: CliEnv): number 
   const port: PortQuery | undefined = cmd.port ? { port: cmd.port.port, protocol: cmd.port.protocol } : undefined;
   const m = loaded.analysis.engine.matrix(port);
   const style: Style = chooseStyle(cmd.color, env.stdoutIsTTY, env.env);
-  if (cmd.format === 'json' || cmd.format === 'csv') writeBytes(env, cmd.format === 'json' ? matrixJsonBytes(m) : matrixCsvBytes(m));
-  else writeChunks(env, cmd.format === 'classes' ? matrixClassesChunks(m) : matrixTextChunks(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style));
+  if (cmd.format === 'text') writeChunks(env, matrixTextChunks(m, port ? `port ${port.port}/${port.protocol}` : 'any exposed port', style));
+  else writeBytes(env, cmd.format === 'json' ? matrixJsonBytes(m) : cmd.format === 'classes' ? matrixClassesBytes(m) : matrixCsvBytes(m));
   return EXIT_OK;
 }
 

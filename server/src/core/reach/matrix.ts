@@ -327,25 +327,28 @@ class ClassMatrix implements MatrixView {
     }
     const internet = members.length;
     members.push([this.n]);
-    // per class: how many members on each host
+    // per class: its hosts; `one[g]` the host when there is one, else -1 (several, or none)
     const onHost = members.map((g) => {
       const m = new Map<number, number>();
       for (const i of g) if (i < this.n) m.set(this.hostOf[i]!, (m.get(this.hostOf[i]!) ?? 0) + 1);
       return m;
     });
+    const one = Int32Array.from(onHost, (m) => (m.size === 1 ? m.keys().next().value! : -1));
+    const twoOnOneHost = Uint8Array.from(onHost, (m) => ([...m.values()].some((c) => c >= 2) ? 1 : 0));
     const hostOf = new Int32Array(this.n + 1);
     hostOf.set(this.hostOf);
     hostOf[this.n] = -1;
     const pairExists = (a: number, b: number, same: boolean): boolean => {
+      if (a === b) return same ? twoOnOneHost[a] === 1 : onHost[a]!.size >= 2;
+      const oa = one[a]!;
+      const ob = one[b]!;
+      if (!same) return !(oa >= 0 && oa === ob);
+      if (oa >= 0) return ob >= 0 ? oa === ob : onHost[b]!.has(oa);
+      if (ob >= 0) return onHost[a]!.has(ob);
       const ha = onHost[a]!;
       const hb = onHost[b]!;
-      if (a === b) {
-        if (!same) return ha.size >= 2;
-        for (const c of ha.values()) if (c >= 2) return true;
-        return false;
-      }
-      if (!same) return !(ha.size === 1 && hb.size === 1 && ha.keys().next().value === hb.keys().next().value);
-      const [small, big] = ha.size <= hb.size ? [ha, hb] : [hb, ha];
+      const small = ha.size <= hb.size ? ha : hb;
+      const big = small === ha ? hb : ha;
       for (const h of small.keys()) if (big.has(h)) return true;
       return false;
     };
