@@ -101,9 +101,46 @@ const messages: IParserErrorMessageProvider = {
   buildEarlyExitMessage: ({ customUserDescription, actual }) => customUserDescription ?? `unexpected ${actual[0] ? show(actual[0]) : 'input'}`,
 };
 
+/** `{ ERR_MSG: message }`, made once per message (a literal at the call would be allocated at every call). */
+const errMsgs = new Map<string, { readonly ERR_MSG: string }>();
+function err(message: string): { readonly ERR_MSG: string } {
+  let o = errMsgs.get(message);
+  if (o === undefined) errMsgs.set(message, (o = { ERR_MSG: message }));
+  return o;
+}
+
+const openMsgs = new Map<string, { readonly ERR_MSG: string }>();
+const closeMsgs = new Map<string, { readonly ERR_MSG: string }>();
+/** the error options of a block's `{` and `}`, by the block's owner word (no string built per block) */
+function openMsg(owner: string): { readonly ERR_MSG: string } {
+  let o = openMsgs.get(owner);
+  if (o === undefined) openMsgs.set(owner, (o = err(`expected \`{\` to open the ${owner} block`)));
+  return o;
+}
+function closeMsg(owner: string): { readonly ERR_MSG: string } {
+  let o = closeMsgs.get(owner);
+  if (o === undefined) closeMsgs.set(owner, (o = err(`${MISSING_RCURLY} ${owner} block`)));
+  return o;
+}
+
 export class CnetParser extends CstParser {
   /** errors recorded by `junk` and `trail` during the current parse */
   grammarErrors: GrammarError[] = [];
+  /**
+   * Alternatives and repetition options built once (by the first call, in
+   * the recording phase) instead of at every statement: Chevrotain only reads
+   * them, and their closures use nothing but `this` and the context.
+   */
+  private readonly cached = new Map<string, unknown>();
+
+  private once<X>(key: string, make: () => X): X {
+    let x = this.cached.get(key) as X | undefined;
+    if (x === undefined) {
+      x = make();
+      this.cached.set(key, x);
+    }
+    return x;
+  }
 
   constructor() {
     super(T.vocabulary as TokenType[], { recoveryEnabled: true, maxLookahead: 1, nodeLocationTracking: 'none', errorMessageProvider: messages });
@@ -175,13 +212,13 @@ export class CnetParser extends CstParser {
   });
 
   private topStmt = this.RULE('topStmt', () => {
-    this.OR([
+    this.OR(this.once('topStmt', () => [
       { ALT: () => this.SUBRULE(this.topologyDecl) },
       { ALT: () => this.SUBRULE(this.underlayDecl) },
       { ALT: () => this.SUBRULE(this.overlayDecl) },
       { ALT: () => this.SUBRULE(this.hostDecl) },
       { ALT: () => this.SUBRULE(this.expectDecl) },
-    ]);
+    ]));
   });
 
   /**
@@ -189,34 +226,33 @@ export class CnetParser extends CstParser {
    * clashes with the declaration's own CONSUME/SUBRULE calls.
    */
   private block(ctx: Ctx, stmt: () => CstNode, owner: string): void {
-    const open = this.consume(9, T.LCurly, { ERR_MSG: `expected \`{\` to open the ${owner} block` });
+    const open = this.consume(9, T.LCurly, openMsg(owner));
     const stop = bodyStop[ctx]!;
     // No `{` (recovery inserted one): when the next statement belongs to this
     // body, the body follows and only the `{` was forgotten; when it belongs
     // to an outer body (or a `}` or the end follows), the declaration has no
     // body at all and ends here: no missing `}` for a block never opened.
     const opened = open.isInsertedInRecovery !== true || this.bodyFollows(stop);
+    const body = this.once('block' + ctx, () => ({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { ALT: () => this.consume(8, T.Sep) },
+        {
+          ALT: () => {
+            let mark = 0;
+            this.ACTION(() => (mark = this.errorCount()));
+            this.subrule(9, stmt);
+            this.endStatement(ctx, mark, 6);
+          },
+        },
+        { ALT: () => this.subrule(7, this.junk, { ARGS: [ctx] }) },
+      ],
+    }));
     this.many(9, {
       GATE: () => opened && !stop.has(this.LA(1).tokenType),
-      DEF: () => {
-        this.or(9, {
-          IGNORE_AMBIGUITIES: true,
-          DEF: [
-            { ALT: () => this.consume(8, T.Sep) },
-            {
-              ALT: () => {
-                let mark = 0;
-                this.ACTION(() => (mark = this.errorCount()));
-                this.subrule(9, stmt);
-                this.endStatement(ctx, mark, 6);
-              },
-            },
-            { ALT: () => this.subrule(7, this.junk, { ARGS: [ctx] }) },
-          ],
-        });
-      },
+      DEF: () => this.or(9, body),
     });
-    if (opened) this.consume(7, T.RCurly, { ERR_MSG: `${MISSING_RCURLY} ${owner} block` });
+    if (opened) this.consume(7, T.RCurly, closeMsg(owner));
   }
 
   private bodyFollows(stop: ReadonlySet<TokenType>): boolean {
@@ -240,11 +276,14 @@ export class CnetParser extends CstParser {
         this.grammarErrors.push({ message: `unexpected ${show(next)}: a statement ends at a newline or \`;\``, token: next });
       }
     });
-    const stop = skipStop[ctx]!;
-    this.many(idx, {
-      GATE: () => !stop.has(this.LA(1).tokenType),
-      DEF: () => this.or(idx, [{ ALT: () => this.consume(idx, T.AnyToken) }, { ALT: () => this.subrule(idx, this.braceGroup) }]),
-    });
+    this.many(
+      idx,
+      this.once(`end${ctx}/${idx}`, () => {
+        const stop = skipStop[ctx]!;
+        const rest = [{ ALT: () => this.consume(idx, T.AnyToken) }, { ALT: () => this.subrule(idx, this.braceGroup) }];
+        return { GATE: () => !stop.has(this.LA(1).tokenType), DEF: () => this.or(idx, rest) };
+      }),
+    );
   }
 
   /** A line the body does not understand: reported once, skipped. */
@@ -277,7 +316,7 @@ export class CnetParser extends CstParser {
         { ALT: () => this.SUBRULE(this.braceGroup) },
       ]),
     );
-    this.CONSUME(T.RCurly, { ERR_MSG: `${MISSING_RCURLY} block` });
+    this.CONSUME(T.RCurly, err(`${MISSING_RCURLY} block`));
   });
 
   // ---------------------------------------------------------------------------
@@ -290,43 +329,43 @@ export class CnetParser extends CstParser {
 
   private underlayDecl = this.RULE('underlayDecl', () => {
     this.CONSUME(T.Underlay);
-    this.CONSUME(T.Name, { ERR_MSG: 'expected an underlay name after `underlay`' });
-    this.CONSUME(T.PrefixLike, { ERR_MSG: 'expected the underlay prefix, like 192.168.10.0/24, after its name' });
+    this.CONSUME(T.Name, err('expected an underlay name after `underlay`'));
+    this.CONSUME(T.PrefixLike, err('expected the underlay prefix, like 192.168.10.0/24, after its name'));
     this.block(Ctx.Underlay, this.underlayStmt, 'underlay');
   });
 
   private overlayDecl = this.RULE('overlayDecl', () => {
     this.CONSUME(T.Overlay);
-    this.CONSUME(T.Name, { ERR_MSG: 'expected an overlay name after `overlay`' });
+    this.CONSUME(T.Name, err('expected an overlay name after `overlay`'));
     this.block(Ctx.Overlay, this.overlayStmt, 'overlay');
   });
 
   private hostDecl = this.RULE('hostDecl', () => {
     this.CONSUME(T.Host);
-    this.CONSUME(T.Name, { ERR_MSG: 'expected a host name after `host`' });
+    this.CONSUME(T.Name, err('expected a host name after `host`'));
     this.block(Ctx.Host, this.hostStmt, 'host');
   });
 
   private bridgeDecl = this.RULE('bridgeDecl', () => {
     this.CONSUME(T.Bridge);
-    this.CONSUME(T.Name, { ERR_MSG: 'expected a bridge name after `bridge`' });
+    this.CONSUME(T.Name, err('expected a bridge name after `bridge`'));
     this.block(Ctx.Bridge, this.bridgeStmt, 'bridge');
   });
 
   private containerDecl = this.RULE('containerDecl', () => {
     this.CONSUME(T.Container);
-    this.CONSUME(T.Name, { ERR_MSG: 'expected a container name after `container`' });
+    this.CONSUME(T.Name, err('expected a container name after `container`'));
     this.block(Ctx.Container, this.containerStmt, 'container');
   });
 
   private expectDecl = this.RULE('expectDecl', () => {
     this.CONSUME(T.Expect);
-    this.CONSUME(T.Name, { ERR_MSG: 'expected the source of `expect`: a container, a host or `internet`' });
+    this.CONSUME(T.Name, err('expected the source of `expect`: a container, a host or `internet`'));
     this.OR({
       ERR_MSG: 'expected `->` (reachable) or `-/->` (not reachable) after the source of `expect`',
       DEF: [{ ALT: () => this.CONSUME(T.Arrow) }, { ALT: () => this.CONSUME(T.NotArrow) }],
     });
-    this.CONSUME1(T.Name, { ERR_MSG: 'expected the target of `expect` after the arrow: a container, a host or `internet`' });
+    this.CONSUME1(T.Name, err('expected the target of `expect` after the arrow: a container, a host or `internet`'));
     this.OPTION(() => {
       this.CONSUME(T.Colon);
       this.SUBRULE(this.port);
@@ -337,11 +376,11 @@ export class CnetParser extends CstParser {
   // Statements of each body (one child each, so source order is kept)
 
   private underlayStmt = this.RULE('underlayStmt', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.mtuProp) }, { ALT: () => this.SUBRULE(this.uplinkProp) }]);
+    this.OR(this.once('underlayStmt', () => [{ ALT: () => this.SUBRULE(this.mtuProp) }, { ALT: () => this.SUBRULE(this.uplinkProp) }]));
   });
 
   private overlayStmt = this.RULE('overlayStmt', () => {
-    this.OR([
+    this.OR(this.once('overlayStmt', () => [
       { ALT: () => this.SUBRULE(this.driverProp) },
       { ALT: () => this.SUBRULE(this.subnetProp) },
       { ALT: () => this.SUBRULE(this.subnetLengthProp) },
@@ -350,21 +389,21 @@ export class CnetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.masqueradeProp) },
       { ALT: () => this.SUBRULE(this.internalProp) },
       { ALT: () => this.SUBRULE(this.vlanProp) },
-    ]);
+    ]));
   });
 
   private hostStmt = this.RULE('hostStmt', () => {
-    this.OR([
+    this.OR(this.once('hostStmt', () => [
       { ALT: () => this.SUBRULE(this.addressProp) },
       { ALT: () => this.SUBRULE(this.exposeProp) },
       { ALT: () => this.SUBRULE(this.userlandProxyProp) },
       { ALT: () => this.SUBRULE(this.bridgeDecl) },
       { ALT: () => this.SUBRULE(this.containerDecl) },
-    ]);
+    ]));
   });
 
   private bridgeStmt = this.RULE('bridgeStmt', () => {
-    this.OR([
+    this.OR(this.once('bridgeStmt', () => [
       { ALT: () => this.SUBRULE(this.subnetProp) },
       { ALT: () => this.SUBRULE(this.gatewayProp) },
       { ALT: () => this.SUBRULE(this.iccProp) },
@@ -372,18 +411,18 @@ export class CnetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.internalProp) },
       { ALT: () => this.SUBRULE(this.mtuProp) },
       { ALT: () => this.SUBRULE(this.bridgeOverlayProp) },
-    ]);
+    ]));
   });
 
   private containerStmt = this.RULE('containerStmt', () => {
-    this.OR([
+    this.OR(this.once('containerStmt', () => [
       { ALT: () => this.SUBRULE(this.imageProp) },
       { ALT: () => this.SUBRULE(this.networkProp) },
       { ALT: () => this.SUBRULE(this.ipProp) },
       { ALT: () => this.SUBRULE(this.exposeProp) },
       { ALT: () => this.SUBRULE(this.publishProp) },
       { ALT: () => this.SUBRULE(this.linkProp) },
-    ]);
+    ]));
   });
 
   // ---------------------------------------------------------------------------
@@ -391,60 +430,60 @@ export class CnetParser extends CstParser {
 
   private mtuProp = this.RULE('mtuProp', () => {
     this.CONSUME(T.Mtu);
-    this.CONSUME(T.Integer, { ERR_MSG: 'expected a number after `mtu`, like 1500' });
+    this.CONSUME(T.Integer, err('expected a number after `mtu`, like 1500'));
   });
 
   private uplinkProp = this.RULE('uplinkProp', () => {
     this.CONSUME(T.Uplink);
-    this.CONSUME(T.Identifier, { ERR_MSG: 'expected `nat` or `public` after `uplink`' });
+    this.CONSUME(T.Identifier, err('expected `nat` or `public` after `uplink`'));
   });
 
   private subnetProp = this.RULE('subnetProp', () => {
     this.CONSUME(T.Subnet);
-    this.CONSUME(T.PrefixLike, { ERR_MSG: 'expected a prefix like 10.1.0.0/16 after `subnet`' });
+    this.CONSUME(T.PrefixLike, err('expected a prefix like 10.1.0.0/16 after `subnet`'));
   });
 
   private subnetLengthProp = this.RULE('subnetLengthProp', () => {
     this.CONSUME(T.SubnetLength);
-    this.CONSUME(T.Integer, { ERR_MSG: 'expected a prefix length like 24 after `subnet-length`' });
+    this.CONSUME(T.Integer, err('expected a prefix length like 24 after `subnet-length`'));
   });
 
   private driverProp = this.RULE('driverProp', () => {
     this.CONSUME(T.Driver);
-    this.CONSUME(T.Identifier, { ERR_MSG: 'expected `flannel`, `weave`, `ovs` or `docker` after `driver`' });
+    this.CONSUME(T.Identifier, err('expected `flannel`, `weave`, `ovs` or `docker` after `driver`'));
   });
 
   private backendProp = this.RULE('backendProp', () => {
     this.CONSUME(T.Backend);
-    this.CONSUME(T.Identifier, { ERR_MSG: 'expected `udp`, `vxlan`, `host-gw` or `gre` after `backend`' });
+    this.CONSUME(T.Identifier, err('expected `udp`, `vxlan`, `host-gw` or `gre` after `backend`'));
   });
 
   private masqueradeProp = this.RULE('masqueradeProp', () => {
     this.CONSUME(T.Masquerade);
-    this.CONSUME(T.Bool, { ERR_MSG: 'expected `true` or `false` after `masquerade`' });
+    this.CONSUME(T.Bool, err('expected `true` or `false` after `masquerade`'));
   });
 
   /** `internal true`: Docker's --internal network (no default route, no masquerade, no published ports through it). */
   private internalProp = this.RULE('internalProp', () => {
     this.CONSUME(T.Internal);
-    this.CONSUME(T.Bool, { ERR_MSG: 'expected `true` or `false` after `internal`' });
+    this.CONSUME(T.Bool, err('expected `true` or `false` after `internal`'));
   });
 
   private vlanProp = this.RULE('vlanProp', () => {
     this.CONSUME(T.Vlan);
-    this.CONSUME(T.Integer, { ERR_MSG: 'expected a VLAN id like 10 after `vlan`' });
+    this.CONSUME(T.Integer, err('expected a VLAN id like 10 after `vlan`'));
     this.OPTION(() => {
       this.CONSUME(T.Subnet);
-      this.CONSUME(T.PrefixLike, { ERR_MSG: 'expected a prefix like 10.20.10.0/24 after `subnet`' });
+      this.CONSUME(T.PrefixLike, err('expected a prefix like 10.20.10.0/24 after `subnet`'));
     });
   });
 
   private addressProp = this.RULE('addressProp', () => {
     this.CONSUME(T.AddressKw);
-    this.CONSUME(T.AddressLike, { ERR_MSG: 'expected an IPv4 address like 192.168.10.11 after `address`' });
+    this.CONSUME(T.AddressLike, err('expected an IPv4 address like 192.168.10.11 after `address`'));
     this.OPTION(() => {
       this.CONSUME(T.On);
-      this.CONSUME(T.Name, { ERR_MSG: 'expected an underlay name after `on`' });
+      this.CONSUME(T.Name, err('expected an underlay name after `on`'));
     });
   });
 
@@ -461,32 +500,32 @@ export class CnetParser extends CstParser {
 
   private userlandProxyProp = this.RULE('userlandProxyProp', () => {
     this.CONSUME(T.UserlandProxy);
-    this.CONSUME(T.Bool, { ERR_MSG: 'expected `true` or `false` after `userland-proxy`' });
+    this.CONSUME(T.Bool, err('expected `true` or `false` after `userland-proxy`'));
   });
 
   private gatewayProp = this.RULE('gatewayProp', () => {
     this.CONSUME(T.Gateway);
-    this.CONSUME(T.AddressLike, { ERR_MSG: 'expected an IPv4 address like 10.1.15.1 after `gateway`' });
+    this.CONSUME(T.AddressLike, err('expected an IPv4 address like 10.1.15.1 after `gateway`'));
   });
 
   private iccProp = this.RULE('iccProp', () => {
     this.CONSUME(T.Icc);
-    this.CONSUME(T.Bool, { ERR_MSG: 'expected `true` or `false` after `icc`' });
+    this.CONSUME(T.Bool, err('expected `true` or `false` after `icc`'));
   });
 
   private bridgeOverlayProp = this.RULE('bridgeOverlayProp', () => {
     this.CONSUME(T.Overlay);
-    this.CONSUME(T.Name, { ERR_MSG: 'expected an overlay name after `overlay`' });
+    this.CONSUME(T.Name, err('expected an overlay name after `overlay`'));
   });
 
   private imageProp = this.RULE('imageProp', () => {
     this.CONSUME(T.Image);
-    this.CONSUME(T.StringLike, { ERR_MSG: 'expected a quoted image name like "nginx:1.25" after `image`' });
+    this.CONSUME(T.StringLike, err('expected a quoted image name like "nginx:1.25" after `image`'));
   });
 
   private networkProp = this.RULE('networkProp', () => {
     this.CONSUME(T.Network);
-    this.OR({
+    this.OR(this.once('network', () => ({
       // `container` and `host` are names too: the mode words win
       IGNORE_AMBIGUITIES: true,
       ERR_MSG: 'expected a bridge or overlay name, `host`, `none` or `container:NAME` after `network`',
@@ -494,8 +533,8 @@ export class CnetParser extends CstParser {
         {
           ALT: () => {
             this.CONSUME(T.Container);
-            this.CONSUME(T.Colon, { ERR_MSG: 'expected `:` and a container name after `container` (as in `network container:web`)' });
-            this.CONSUME(T.Name, { ERR_MSG: 'expected a container name after `container:`' });
+            this.CONSUME(T.Colon, err('expected `:` and a container name after `container` (as in `network container:web`)'));
+            this.CONSUME(T.Name, err('expected a container name after `container:`'));
           },
         },
         { ALT: () => this.CONSUME(T.Host) },
@@ -504,53 +543,55 @@ export class CnetParser extends CstParser {
             this.CONSUME1(T.Name);
             this.OPTION(() => {
               this.CONSUME(T.Vlan);
-              this.CONSUME(T.Integer, { ERR_MSG: 'expected a VLAN id like 10 after `vlan`' });
+              this.CONSUME(T.Integer, err('expected a VLAN id like 10 after `vlan`'));
             });
             this.OPTION1(() => {
               this.CONSUME(T.Ip);
-              this.CONSUME(T.AddressLike, { ERR_MSG: 'expected an IPv4 address like 172.20.0.10 after `ip`' });
+              this.CONSUME(T.AddressLike, err('expected an IPv4 address like 172.20.0.10 after `ip`'));
             });
           },
         },
       ],
-    });
+    })));
   });
 
   private ipProp = this.RULE('ipProp', () => {
     this.CONSUME(T.Ip);
-    this.CONSUME(T.AddressLike, { ERR_MSG: 'expected an IPv4 address like 10.1.15.2 after `ip`' });
+    this.CONSUME(T.AddressLike, err('expected an IPv4 address like 10.1.15.2 after `ip`'));
   });
 
   private publishProp = this.RULE('publishProp', () => {
     this.CONSUME(T.Publish);
     this.OPTION(() => {
       this.CONSUME(T.AddressLike);
-      this.CONSUME(T.Colon, { ERR_MSG: 'expected `:` and the host port after the host address of `publish`' });
+      this.CONSUME(T.Colon, err('expected `:` and the host port after the host address of `publish`'));
     });
-    this.CONSUME(T.Integer, { ERR_MSG: 'expected `hostPort:containerPort` like 8080:80 after `publish`' });
-    this.CONSUME1(T.Colon, { ERR_MSG: 'expected `:` and the container port after the host port (as in 8080:80)' });
-    this.CONSUME1(T.Integer, { ERR_MSG: 'expected the container port after `:` (as in 8080:80)' });
+    this.CONSUME(T.Integer, err('expected `hostPort:containerPort` like 8080:80 after `publish`'));
+    this.CONSUME1(T.Colon, err('expected `:` and the container port after the host port (as in 8080:80)'));
+    this.CONSUME1(T.Integer, err('expected the container port after `:` (as in 8080:80)'));
     this.OPTION1(() => {
       this.CONSUME(T.Slash);
-      this.CONSUME1(T.Identifier, { ERR_MSG: 'expected a protocol like tcp or udp after `/`' });
+      this.CONSUME1(T.Identifier, err('expected a protocol like tcp or udp after `/`'));
     });
   });
 
   private linkProp = this.RULE('linkProp', () => {
     this.CONSUME(T.Link);
-    this.CONSUME(T.Name, { ERR_MSG: 'expected a container name after `link`' });
+    this.CONSUME(T.Name, err('expected a container name after `link`'));
     this.OPTION(() => {
       this.CONSUME(T.As);
-      this.CONSUME1(T.Name, { ERR_MSG: 'expected an alias name after `as`' });
+      this.CONSUME1(T.Name, err('expected an alias name after `as`'));
     });
   });
 
   /** `80`, `80/tcp` */
   private port = this.RULE('port', () => {
-    this.CONSUME(T.Integer, { ERR_MSG: 'expected a port like 80 or 80/tcp' });
-    this.OPTION(() => {
-      this.CONSUME(T.Slash);
-      this.CONSUME(T.Identifier, { ERR_MSG: 'expected a protocol like tcp or udp after `/`' });
-    });
+    this.CONSUME(T.Integer, err('expected a port like 80 or 80/tcp'));
+    this.OPTION(
+      this.once('port', () => () => {
+        this.CONSUME(T.Slash);
+        this.CONSUME(T.Identifier, err('expected a protocol like tcp or udp after `/`'));
+      }),
+    );
   });
 }
