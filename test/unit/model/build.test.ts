@@ -139,6 +139,19 @@ describe('model: containers', () => {
     );
   });
 
+  it('deduplicates a long expose list as a short one (the list is hashed past a few ports)', () => {
+    // 12 distinct ports, repeats before and after the list grows long, the
+    // same number over udp (distinct), then publishes of ports already there and of new ones
+    const ports = Array.from({ length: 12 }, (_, i) => 8000 + i);
+    const text = `host h1 {\n  expose 22, 22/tcp\n  expose ${ports.map(String).join(', ')}, 22\n  container a {\n    expose 1, 1, ${ports.join(', ')}, 8003/udp, 8011\n    expose 8000\n    publish 9001:8005\n    publish 9002:8003/udp\n    publish 9003:7000\n    publish 9004:7000\n  }\n}\n`;
+    const { t } = model(text);
+    assert.deepEqual(t.hosts[0]!.expose.map((p) => p.port), [22, ...ports]);
+    assert.deepEqual(
+      container(t, 'a').expose.map((p) => `${p.port}/${p.protocol}${p.implied ? '*' : ''}`),
+      ['1/tcp', ...ports.map((p) => `${p}/tcp`), '8003/udp', '7000/tcp*'],
+    );
+  });
+
   it('keeps no publishes for network host (Docker discards them)', () => {
     const { t } = model('host h1 {\n  container a {\n    network host\n    publish 8080:80\n  }\n}\n');
     assert.deepEqual(container(t, 'a').publishes, []);
