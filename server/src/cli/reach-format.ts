@@ -41,14 +41,16 @@ export function renderVerdictJson(v: Verdict): string {
 
 /**
  * Output bytes gathered into chunks of about `CHUNK` bytes. A chunk ends
- * where a record (a row, a line) ends, so every chunk is whole UTF-8.
+ * where a record (a row, a line) ends, so every chunk is whole UTF-8. The
+ * `*Bytes` generators yield views of one reused buffer: a chunk is valid
+ * until the next one is asked for (copy it to keep it).
  */
 const CHUNK = 1 << 20;
 class Bytes {
   private buf: Buffer;
   private at = 0;
-  /** `size`: the first buffer's (it grows as needed) */
-  constructor(private readonly size = CHUNK + (64 << 10)) {
+  /** `size`: the buffer's to begin with (it grows as needed) */
+  constructor(size = CHUNK + (64 << 10)) {
     this.buf = Buffer.allocUnsafe(size);
   }
 
@@ -112,9 +114,13 @@ class Bytes {
     return this.at >= CHUNK;
   }
 
+  /**
+   * The bytes so far; the buffer is reused for what comes next (fresh
+   * memory costs a page fault per 4 KB, the better part of copying it), so
+   * they are valid until the next write.
+   */
   take(): Buffer {
     const b = this.buf.subarray(0, this.at);
-    this.buf = Buffer.allocUnsafe(this.size);
     this.at = 0;
     return b;
   }

@@ -27,8 +27,9 @@ export interface CliEnv {
   readonly stdout: (s: string) => void;
   /**
    * Bytes to stdout (UTF-8), for outputs of hundreds of MB (`matrix`):
-   * written as they are, without a string in between. Absent: they go to
-   * `stdout` decoded.
+   * written as they are, without a string in between. The buffer is reused
+   * once this returns: write it synchronously or copy it. Absent: they go
+   * to `stdout` decoded.
    */
   readonly stdoutBytes?: (b: Uint8Array) => void;
   readonly stderr: (s: string) => void;

@@ -184,14 +184,34 @@ export function computeMatrix(t: Topology, cell: Cell, port?: { readonly port: n
     return i !== j && (a === undefined || a !== stackRoot(cs[j]!));
   };
   /** a representative pair (i of source class a, j of target class b) on one host / on two hosts, if there is one */
+  // per source class, each host's position in its host order (for `pick` on classes spread over many hosts)
+  const hostPos = src.byHost.map((g) => (g.size > 8 ? new Map([...g.keys()].map((h, k) => [h, k])) : undefined));
   const pick = (a: number, b: number, same: boolean): [number, number] | undefined => {
-    for (const [h, la] of src.byHost[a]!) {
+    const ga = src.byHost[a]!;
+    const gb = tgt.byHost[b]!;
+    const pos = hostPos[a];
+    if (same && pos && gb.size < ga.size) {
+      // the first of a's hosts (in a's order) that b is on too: found from b's side
+      let best = -1;
+      let bh = -1;
+      for (const h of gb.keys()) {
+        const k = pos.get(h);
+        if (k !== undefined && (best < 0 || k < best)) {
+          best = k;
+          bh = h;
+        }
+      }
+      if (best < 0) return undefined;
+      for (const i of ga.get(bh)!) for (const j of gb.get(bh)!) if (differentStack(i, j)) return [i, j];
+      // every pair there shares a stack: the next hosts, in order
+    }
+    for (const [h, la] of ga) {
       if (same) {
-        const lb = tgt.byHost[b]!.get(h);
+        const lb = gb.get(h);
         if (!lb) continue;
         for (const i of la) for (const j of lb) if (differentStack(i, j)) return [i, j];
       } else {
-        for (const [h2, lb] of tgt.byHost[b]!) if (h2 !== h) return [la[0]!, lb[0]!];
+        for (const [h2, lb] of gb) if (h2 !== h) return [la[0]!, lb[0]!];
       }
     }
     return undefined;
