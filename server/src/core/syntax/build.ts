@@ -93,7 +93,7 @@ export class AstBuilder {
       this.errors.push({ message: 'unterminated string: add the closing `"` before the end of the line', span: tokenSpan(t) });
       body = raw.slice(1);
     } else body = raw.slice(1, -1);
-    return { value: body.replace(/\\(["\\])/g, '$1'), span: tokenSpan(t) };
+    return { value: body.includes('\\') ? body.replace(/\\(["\\])/g, '$1') : body, span: tokenSpan(t) };
   }
 
   private ipv6(t: IToken): undefined {

@@ -477,16 +477,28 @@ export function parseRegion(
 const KINDS: readonly TokenKind[] = ['keyword', 'identifier', 'address', 'prefix', 'integer', 'string', 'comment', 'operator', 'punctuation', 'bool'];
 const KIND_INDEX = new Map<TokenKind, number>(KINDS.map((k, i) => [k, i]));
 
+/** KIND_INDEX of kindOf by tokenTypeIdx (-1: no kind), Ipv6 apart (its kind depends on its text) */
+const kindByType: number[] = [];
+for (const t of T.allTokens) {
+  const k = t === T.Ipv6 ? undefined : kindOf(t, '');
+  kindByType[t.tokenTypeIdx!] = k === undefined ? -1 : KIND_INDEX.get(k)!;
+}
+
+function kindIndex(t: IToken): number {
+  if (t.tokenType === T.Ipv6) return KIND_INDEX.get(kindOf(t.tokenType, t.image)!)!;
+  return kindByType[t.tokenTypeIdx] ?? KIND_INDEX.get(kindOf(t.tokenType, t.image) ?? 'keyword')!;
+}
+
 function compactTokens(tokens: readonly IToken[], comments: readonly IToken[], base: number): Int32Array {
   const out = new Int32Array((tokens.length + comments.length) * 3);
   let n = 0;
   let ci = 0;
   const put = (t: IToken) => {
-    const kind = kindOf(t.tokenType, t.image);
-    if (kind === undefined) return;
+    const kind = kindIndex(t);
+    if (kind < 0) return;
     out[n++] = t.startOffset - base;
     out[n++] = t.image.length;
-    out[n++] = KIND_INDEX.get(kind)!;
+    out[n++] = kind;
   };
   for (const t of tokens) {
     while (ci < comments.length && comments[ci]!.startOffset < t.startOffset) put(comments[ci++]!);
