@@ -81,6 +81,11 @@ export function stepsOf(r: WalkResult): number {
   return r.steps ?? r.hops.length;
 }
 
+/** Every packet with one layout (`in` and `out` present, maybe undefined): the rule matchers see one object shape. */
+function packet(src: Ip, dst: Ip, protocol: Protocol, dport: number | null, inDev?: string, outDev?: string): Packet {
+  return { src, dst, protocol, dport, in: inDev, out: outDev };
+}
+
 class Stop {
   constructor(
     readonly disposition: Disposition,
@@ -189,12 +194,12 @@ export class Walk {
       const dev = bridgeDevice(br);
       this.hop(srcName, containerIface(primary), 'SEND', () => `${this.pk({ src, dst, protocol: this.protocol, dport })} via ${formatIp(gw)} (default route, network ${br.networkName})`, primary.prop?.span);
       this.hop(h.name, dev, 'BRIDGE', () => `${vethName(primary)} -> ${dev} (gateway ${formatIp(gw)})`, br.nameSpan);
-      this.hostReceive(h, dev, { src, dst, protocol: this.protocol, dport }, srcName);
+      this.hostReceive(h, dev, packet(src, dst, this.protocol, dport), srcName);
       return;
     }
     const src = att.ip!;
     const seg = att.segment;
-    const pkt: Packet = { src, dst, protocol: this.protocol, dport };
+    const pkt = packet(src, dst, this.protocol, dport);
     this.hop(srcName, containerIface(att), 'SEND', () => `${this.pk(pkt)} on-link ${seg.subnet ? formatCidr(seg.subnet) : ''} (${seg.bridge ? `network ${seg.bridge.networkName} on ${bridgeDevice(seg.bridge)}` : `overlay ${seg.overlay?.name ?? '?'}${seg.vlan !== undefined ? ` vlan ${seg.vlan}` : ''}`})`.replace('  ', ' '), att.prop?.span);
     if (seg.bridge) {
       const br = seg.bridge;
@@ -208,7 +213,7 @@ export class Walk {
       if (!ta) this.drop(h.name, dev, 'NO_ROUTE', () => `ARP for ${formatIp(dst)} on ${dev} gets no answer: no container of ${h.name}'s ${br.name} has that address`, br.nameSpan);
       this.hop(h.name, dev, 'BRIDGE', () => `${vethName(att)} -> ${vethName(ta)}`, seg.bridge.nameSpan);
       // br_netfilter: bridged frames traverse the FORWARD chain (-i br -o br)
-      const fr = evalForward(this.plane(h), { ...pkt, in: dev, out: dev });
+      const fr = evalForward(this.plane(h), packet(pkt.src, pkt.dst, pkt.protocol, pkt.dport, dev, dev));
       this.filterVerdict(h, dev, fr.verdict, fr.rule, `br_netfilter, ${dev} -> ${dev}`);
       this.deliverAttachment(ta, pkt);
       return;
@@ -242,7 +247,7 @@ export class Walk {
       // nat OUTPUT -> DOCKER: DNAT for published ports (not for 127.0.0.0/8 with the userland proxy)
       const outRule = plane.nat.OUTPUT?.[0];
       const applies = dst !== LOOPBACK || !h.userlandProxy;
-      const pkt: Packet = { src: dst === LOOPBACK ? LOOPBACK : dst, dst, protocol: this.protocol, dport };
+      const pkt = packet(dst === LOOPBACK ? LOOPBACK : dst, dst, this.protocol, dport);
       this.hop(srcName, dst === LOOPBACK ? 'lo' : plane.local.get(dst)!.name, 'SEND', () => `${this.pk(pkt)} (local address of ${h.name})`);
       if (applies) {
         const r = evalNatDocker(plane, pkt);
@@ -263,7 +268,7 @@ export class Walk {
     const route = this.route(plane, dst);
     if (!route) this.noRoute(h, dst);
     const src = fixedSrc !== undefined && fixedSrc !== LOOPBACK ? fixedSrc : this.routeSrc(plane, route);
-    const pkt: Packet = { src, dst, protocol: this.protocol, dport };
+    const pkt = packet(src, dst, this.protocol, dport);
     this.hop(srcName, route.dev || '-', 'SEND', () => `${this.pk(pkt)} via ${route.text}`, route.span);
     this.transmit(h, route, pkt);
   }
@@ -281,7 +286,7 @@ export class Walk {
 
   /** The internet's client sends to a public address. */
   fromInternet(dst: Ip, dport: number | null): void {
-    const pkt: Packet = { src: INTERNET_IP, dst, protocol: this.protocol, dport };
+    const pkt = packet(INTERNET_IP, dst, this.protocol, dport);
     const ha = dst === INTERNET_IP ? undefined : this.dp.hostAddress.get(dst);
     this.hop('internet', '-', 'SEND', () => this.pk(pkt));
     if (!ha) this.drop('internet', '-', 'NO_ROUTE', () => `${formatIp(dst)} is not routable from the internet`);
@@ -298,11 +303,11 @@ export class Walk {
     if (++this.depth > 24) this.drop(h.name, inDev, 'NO_ROUTE', () => 'routing loop');
     const plane = this.plane(h);
     if (plane.local.has(pkt.dst)) {
-      const p = { ...pkt, in: inDev };
+      const p = packet(pkt.src, pkt.dst, pkt.protocol, pkt.dport, inDev);
       const r = evalNatDocker(plane, p);
       if (r?.dnatTo) {
         this.dnatHop(h, 'PREROUTING', pkt, r, plane.nat.PREROUTING?.[0], inDev);
-        this.forwardOut(h, inDev, { ...pkt, dst: r.dnatTo.ip, dport: r.dnatTo.port });
+        this.forwardOut(h, inDev, packet(pkt.src, r.dnatTo.ip, pkt.protocol, r.dnatTo.port));
         return;
       }
       this.hostInput(h, pkt, inDev, r?.target === 'RETURN' ? r : undefined);
@@ -351,7 +356,7 @@ export class Walk {
     const route = this.route(plane, pkt.dst);
     if (!route) this.noRoute(h, pkt.dst);
     if (route.kind === 'host-gw' && !route.dev) this.drop(h.name, '-', 'UNDERLAY_PARTITION', () => `host-gw route ${route.text}`, route.span);
-    const p = { ...pkt, in: inDev, out: route.dev };
+    const p = packet(pkt.src, pkt.dst, pkt.protocol, pkt.dport, inDev, route.dev);
     const fr = evalForward(plane, p);
     this.filterVerdict(h, inDev, fr.verdict, fr.rule, `${inDev} -> ${route.dev}`);
     let out = pkt;
@@ -360,7 +365,7 @@ export class Walk {
       const nsrc = this.routeSrc(plane, route);
       this.hop(h.name, route.dev, 'SNAT', () => `MASQUERADE ${formatIp(pkt.src)} -> ${formatIp(nsrc)} (${m.text})`, m.span, m.text);
       this.note(() => 'snat');
-      out = { ...pkt, src: nsrc };
+      out = packet(nsrc, pkt.dst, pkt.protocol, pkt.dport);
     }
     this.transmit(h, route, out);
   }
