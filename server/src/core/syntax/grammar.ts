@@ -133,6 +133,8 @@ export class CnetParser extends CstParser {
    */
   private readonly cached = new Map<string, unknown>();
 
+  private readonly cachedAt: unknown[] = [];
+
   private once<X>(key: string, make: () => X): X {
     let x = this.cached.get(key) as X | undefined;
     if (x === undefined) {
@@ -140,6 +142,21 @@ export class CnetParser extends CstParser {
       this.cached.set(key, x);
     }
     return x;
+  }
+
+  /** `once` by a small number (no key string built per call) */
+  private onceAt<X>(key: number, make: () => X): X {
+    let x = this.cachedAt[key] as X | undefined;
+    if (x === undefined) {
+      x = make();
+      this.cachedAt[key] = x;
+    }
+    return x;
+  }
+
+  /** Chevrotain's grammar recording phase, where ACTION code must not run */
+  private recording(): boolean {
+    return (this as unknown as { RECORDING_PHASE: boolean }).RECORDING_PHASE;
   }
 
   constructor() {
@@ -193,8 +210,7 @@ export class CnetParser extends CstParser {
           { ALT: () => this.CONSUME(T.Sep) },
           {
             ALT: () => {
-              let mark = 0;
-              this.ACTION(() => (mark = this.errorCount()));
+              const mark = this.errorCount();
               this.SUBRULE(this.topStmt);
               this.endStatement(Ctx.Top, mark, 5);
             },
@@ -233,14 +249,13 @@ export class CnetParser extends CstParser {
     // to an outer body (or a `}` or the end follows), the declaration has no
     // body at all and ends here: no missing `}` for a block never opened.
     const opened = open.isInsertedInRecovery !== true || this.bodyFollows(stop);
-    const body = this.once('block' + ctx, () => ({
+    const body = this.onceAt(ctx, () => ({
       IGNORE_AMBIGUITIES: true,
       DEF: [
         { ALT: () => this.consume(8, T.Sep) },
         {
           ALT: () => {
-            let mark = 0;
-            this.ACTION(() => (mark = this.errorCount()));
+            const mark = this.errorCount();
             this.subrule(9, stmt);
             this.endStatement(ctx, mark, 6);
           },
@@ -270,15 +285,16 @@ export class CnetParser extends CstParser {
    * occurrence indices of its callers apart.
    */
   private endStatement(ctx: Ctx, mark: number, idx: number): void {
-    this.ACTION(() => {
+    // what ACTION would run, without a closure per statement
+    if (!this.recording()) {
       const next = this.LA(1);
       if (!this.isEnd(next) && this.errorCount() === mark) {
         this.grammarErrors.push({ message: `unexpected ${show(next)}: a statement ends at a newline or \`;\``, token: next });
       }
-    });
+    }
     this.many(
       idx,
-      this.once(`end${ctx}/${idx}`, () => {
+      this.onceAt(16 * (ctx + 1) + idx, () => {
         const stop = skipStop[ctx]!;
         const rest = [{ ALT: () => this.consume(idx, T.AnyToken) }, { ALT: () => this.subrule(idx, this.braceGroup) }];
         return { GATE: () => !stop.has(this.LA(1).tokenType), DEF: () => this.or(idx, rest) };

@@ -490,7 +490,9 @@ function kindIndex(t: IToken): number {
 }
 
 function compactTokens(tokens: readonly IToken[], comments: readonly IToken[], base: number): Int32Array {
-  const out = new Int32Array((tokens.length + comments.length) * 3);
+  let kept = comments.length;
+  for (const t of tokens) if (t.tokenType !== T.Newline) kept++;
+  const out = new Int32Array(kept * 3);
   let n = 0;
   let ci = 0;
   const put = (t: IToken) => {
@@ -505,7 +507,7 @@ function compactTokens(tokens: readonly IToken[], comments: readonly IToken[], b
     put(t);
   }
   while (ci < comments.length) put(comments[ci++]!);
-  return out.slice(0, n);
+  return n === out.length ? out : out.slice(0, n);
 }
 
 /** The `Document` of a text from its regions, in order. */
