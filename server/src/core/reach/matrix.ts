@@ -184,6 +184,14 @@ export function computeMatrix(t: Topology, cell: Cell, port?: { readonly port: n
     return i !== j && (a === undefined || a !== stackRoot(cs[j]!));
   };
   /** a representative pair (i of source class a, j of target class b) on one host / on two hosts, if there is one */
+  // per class, its first two (host, members) in host order (for `pick` across hosts)
+  const heads = (g: Map<number, number[]>): [number, number[]][] => {
+    const out: [number, number[]][] = [];
+    for (const e of g) if (out.push(e) === 2) break;
+    return out;
+  };
+  const srcHeads = src.byHost.map(heads);
+  const tgtHeads = tgt.byHost.map(heads);
   // per source class, each host's position in its host order (for `pick` on classes spread over many hosts)
   const hostPos = src.byHost.map((g) => (g.size > 8 ? new Map([...g.keys()].map((h, k) => [h, k])) : undefined));
   const pick = (a: number, b: number, same: boolean): [number, number] | undefined => {
@@ -205,14 +213,19 @@ export function computeMatrix(t: Topology, cell: Cell, port?: { readonly port: n
       for (const i of ga.get(bh)!) for (const j of gb.get(bh)!) if (differentStack(i, j)) return [i, j];
       // every pair there shares a stack: the next hosts, in order
     }
+    if (!same) {
+      // the first of a's hosts with a host of b other than it, b's first such host
+      const [ha, hb] = [srcHeads[a]!, tgtHeads[b]!];
+      const [h0, la0] = ha[0]!;
+      const other = hb[0]![0] !== h0 ? hb[0] : hb[1];
+      if (other) return [la0[0]!, other[1][0]!];
+      // b is on h0 only
+      return ha[1] ? [ha[1][1][0]!, hb[0]![1][0]!] : undefined;
+    }
     for (const [h, la] of ga) {
-      if (same) {
-        const lb = gb.get(h);
-        if (!lb) continue;
-        for (const i of la) for (const j of lb) if (differentStack(i, j)) return [i, j];
-      } else {
-        for (const [h2, lb] of gb) if (h2 !== h) return [la[0]!, lb[0]!];
-      }
+      const lb = gb.get(h);
+      if (!lb) continue;
+      for (const i of la) for (const j of lb) if (differentStack(i, j)) return [i, j];
     }
     return undefined;
   };
