@@ -358,7 +358,7 @@ class Builder {
         h.addresses.push(a);
         if (underlay) underlay.addresses.push(a);
       } else if (p.kind === 'expose') {
-        this.addPorts(h.expose, p.ports);
+        h.expose = this.addPorts(h.expose, p.ports);
       }
     }
 
@@ -538,7 +538,7 @@ class Builder {
     }
     if (mode.kind === 'bridged' && !firstAttach) this.attach(c, h.defaultBridge.segment, undefined, containerIp?.address);
 
-    for (const p of d.props) if (p.kind === 'expose') this.addPorts(c.expose, p.ports);
+    for (const p of d.props) if (p.kind === 'expose') c.expose = this.addPorts(c.expose, p.ports);
     // Docker discards the publishes of a `network host` container and refuses
     // them with container:/none: only a bridged container's publishes exist.
     if (mode.kind === 'bridged') {
@@ -556,9 +556,9 @@ class Builder {
         // the required fields in one literal (type-checked), the optional one set after: no spread
         const publish: Mut<Publish> = { container: c, hostPort: pub.hostPort.value, containerPort: pub.containerPort.value, protocol, span: pub.span, decl: p };
         if (hostIp !== undefined) publish.hostIp = hostIp;
-        c.publishes.push(publish);
+        c.publishes = append(c.publishes, publish);
         const k = portKeyOf(publish.containerPort, protocol);
-        if (!this.hasPort(c.expose, k)) this.pushPort(c.expose, { port: publish.containerPort, protocol, span: pub.span, implied: true }, k);
+        if (!this.hasPort(c.expose, k)) c.expose = this.pushPort(c.expose, { port: publish.containerPort, protocol, span: pub.span, implied: true }, k);
       }
     }
   }
@@ -582,20 +582,23 @@ class Builder {
     return keys.has(k);
   }
 
-  private pushPort(list: Port[], port: Port, k: number): void {
-    list.push(port);
-    this.portKeys.get(list)?.add(k);
+  /** `list` with `port` appended (see append) */
+  private pushPort(list: Port[], port: Port, k: number): Port[] {
+    const out = append(list, port);
+    this.portKeys.get(out)?.add(k);
+    return out;
   }
 
-  /** the valid ports of `lits` not yet in `out`, in order */
-  private addPorts(out: Port[], lits: readonly ast.PortLit[]): void {
+  /** `out` with the valid ports of `lits` it does not hold yet appended, in order (see append) */
+  private addPorts(out: Port[], lits: readonly ast.PortLit[]): Port[] {
     for (const lit of lits) {
       const protocol = protocolOf(lit.protocol);
       const port = lit.port.value;
       if (!protocol || !validPortNumber(port)) continue; // what portOf() refuses
       const k = portKeyOf(port, protocol);
-      if (!this.hasPort(out, k)) this.pushPort(out, { port, protocol, span: lit.span }, k);
+      if (!this.hasPort(out, k)) out = this.pushPort(out, { port, protocol, span: lit.span }, k);
     }
+    return out;
   }
 
   private attach(c: Mut<Container>, segment: Segment, prop: ast.NetworkProp | undefined, lit: ast.AddressLit | undefined): void {
@@ -606,7 +609,7 @@ class Builder {
     if (ip !== undefined) att.ip = ip;
     if (prop !== undefined) att.prop = prop;
     if (lit !== undefined) att.ipSpan = lit.span;
-    c.attachments.push(att);
+    c.attachments = append(c.attachments, att);
     segment.attachments.push(att);
   }
 
@@ -744,7 +747,7 @@ class Builder {
       this.reference(p.target, CONTAINER, target);
       if (!target) this.unknown(p.target, 'container', this.namesOf('container'), s ? ` ('${p.target.text}' is ${describeKind(s)})` : '');
       const link: Link = { consumer: c, ...optional('target', target), ...optional('alias', p.alias?.text), decl: p };
-      c.links.push(link);
+      c.links = append(c.links, link);
     }
   }
 
@@ -864,6 +867,18 @@ function portKeyOf(port: number, protocol: string): number {
 
 const onDockerOverlay = (a: Attachment): boolean => a.segment.kind === 'overlay' && a.segment.overlay?.driver === 'docker';
 const onInternalOverlay = (a: Attachment): boolean => a.segment.overlay!.internal;
+
+/**
+ * `list` with `x` appended. The first element makes a one-slot array where
+ * push() on an empty one would reserve sixteen: most of a container's lists
+ * (attachments, expose, publishes, links) hold one element, and those spare
+ * slots were a quarter of the model's memory at 10,000 containers.
+ */
+function append<T>(list: T[], x: T): T[] {
+  if (list.length === 0) return [x];
+  list.push(x);
+  return list;
+}
 
 function syncBridgeSegment(b: Mut<Bridge>): void {
   const seg = b.segment as Mut<Segment>;
