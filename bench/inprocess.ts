@@ -19,7 +19,18 @@ import { arg, summary, type Summary } from './stats';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
+/**
+ * Median etc. of `runs` timed calls of `f`, each after a full collection,
+ * once `f` is warm: it first runs at least twice and until 300 ms went by
+ * (at most 50 times), so a small cluster's figure is its JIT-compiled code
+ * like a big one's, not its first calls (a 1,000-container figure taken
+ * cold was 15-30 ms against 1 ms warm, which made every exponent
+ * meaningless). The editor's loop runs warm code; the CLI's cold start is
+ * `cnet matrix`'s figure, measured apart (scripts/bench.mjs).
+ */
 function time(runs: number, f: () => unknown): Summary {
+  const w0 = performance.now();
+  for (let w = 0; w < 2 || (w < 50 && performance.now() - w0 < 300); w++) f();
   const xs: number[] = [];
   for (let r = 0; r < runs; r++) {
     gc();
@@ -41,12 +52,12 @@ async function loadYaml(): Promise<((s: string) => unknown) | undefined> {
 
 async function main(): Promise<void> {
   const size = Number(arg('--size', '1000'));
-  const runs = Number(arg('--runs', size >= 10000 ? '3' : '5'));
+  const runs = Number(arg('--runs', size >= 10000 ? '5' : '9'));
   const seed = Number(arg('--seed', '1'));
   const g = generate(size, seed);
   const notes: string[] = [];
 
-  // warm-up: the parser instance (grammar analysis) and JIT, not billed
+  // the parser instance (grammar analysis), not billed; each figure warms its own code (time())
   analyze(g.text);
 
   const parseT = time(runs, () => parse(g.text));
