@@ -5,6 +5,7 @@
  * and the saved state) under the same CSP the extension uses. Every request
  * to any other origin is aborted.
  */
+import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -250,6 +251,17 @@ export async function waitForPosted<T extends FromWebview['type']>(page: Page, t
     { timeout: 60_000 },
   );
   return (await handle.jsonValue()) as Extract<FromWebview, { type: T }>;
+}
+
+/** Closes `page`, then fails on any uncaught error, CSP violation or console error it had (every webview suite's afterEach). */
+export async function closeCleanPage(page: Page): Promise<void> {
+  const errors = pageErrors(page);
+  const logged = consoleErrors(page);
+  const csp = await cspViolations(page);
+  await page.close();
+  assert.deepEqual(errors, [], 'uncaught errors in the page');
+  assert.deepEqual(csp, [], 'CSP violations (securitypolicyviolation events)');
+  assert.deepEqual(logged, [], 'console errors');
 }
 
 /** The document `showGraph` draws unless told otherwise (routes for it carry this uri). */

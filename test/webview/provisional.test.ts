@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { consoleErrors, cspViolations, DEFAULT_URI, pageErrors, send, startHarness, type Harness } from './harness';
+import { closeCleanPage, DEFAULT_URI, send, startHarness, type Harness } from './harness';
 import { syntheticGraph } from './synthetic';
 
 describe('preview page: a slow layout shows the instant grid meanwhile (headless Chromium)', function () {
@@ -42,15 +42,7 @@ describe('preview page: a slow layout shows the instant grid meanwhile (headless
   beforeEach(async () => {
     page = await harness.open();
   });
-  afterEach(async () => {
-    const errors = pageErrors(page);
-    const logged = consoleErrors(page);
-    const csp = await cspViolations(page);
-    await page.close();
-    assert.deepEqual(errors, [], 'uncaught errors in the page');
-    assert.deepEqual(csp, [], 'CSP violations');
-    assert.deepEqual(logged, [], 'console errors');
-  });
+  afterEach(() => closeCleanPage(page));
 
   it('a 100-container graph whose layout has not answered is drawn as the grid, busy, then as ELK laid it out', async () => {
     const graph = syntheticGraph(100, 25);

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import type { PreviewGraph } from '../../server/src/core/view/graph';
 import type { RouteResult } from '../../server/src/protocol/requests';
 import type { Matrix } from '../../server/src/core/reach/api';
-import { consoleErrors, cspViolations, DEFAULT_URI, pageErrors, posted, realExample, repoRoot, send, showGraph, startHarness, waitForPosted, type Harness } from './harness';
+import { closeCleanPage, consoleErrors, cspViolations, DEFAULT_URI, posted, realExample, repoRoot, send, showGraph, startHarness, waitForPosted, type Harness } from './harness';
 import { syntheticGraph } from './synthetic';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
@@ -38,15 +38,7 @@ describe('preview page (headless Chromium)', function () {
   beforeEach(async () => {
     page = await harness.open();
   });
-  afterEach(async () => {
-    const errors = pageErrors(page);
-    const logged = consoleErrors(page);
-    const csp = await cspViolations(page);
-    await page.close();
-    assert.deepEqual(errors, [], 'uncaught errors in the page');
-    assert.deepEqual(csp, [], 'CSP violations (securitypolicyviolation events)');
-    assert.deepEqual(logged, [], 'console errors');
-  });
+  afterEach(() => closeCleanPage(page));
 
   const classesOf = (sel: string): Promise<string[]> => page.$eval(sel, (e) => Array.from(e.classList));
   const nodeSel = (id: string): string => `svg .node[data-id="${id}"]`;
