@@ -2,7 +2,7 @@
  * The `cnet` executable (bundled to dist/cli.js; bin/cnet.js loads it).
  * Process glue only: argv, environment, stdout/stderr, exit status.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { run } from './run';
 
@@ -38,9 +38,28 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+// A pipe's stdout is non-blocking by default: a large matrix would queue
+// hundreds of megabytes in memory waiting for the reader. Blocking writes keep
+// memory flat and let the bytes generators reuse one buffer.
+(process.stdout as unknown as { _handle?: { setBlocking?: (b: boolean) => void } })._handle?.setBlocking?.(true);
+
+/** Writes all of `b` to fd 1 before returning, so the caller may reuse the buffer. */
+function writeStdout(b: Uint8Array): void {
+  for (let at = 0; at < b.length; ) {
+    try {
+      at += writeSync(1, b, at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
 const info = packageInfo();
 const status = run(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),
+  stdoutBytes: writeStdout,
   stderr: (s) => void process.stderr.write(s),
   stdoutIsTTY: process.stdout.isTTY === true,
   env: process.env,

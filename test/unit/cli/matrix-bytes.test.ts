@@ -7,11 +7,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
+import { spawn } from 'node:child_process';
 import { run, runCaptured } from '../../../server/src/cli/run';
 import { analyze } from '../../../server/src/core/index';
 import { matrixCsvBytes, matrixJsonBytes } from '../../../server/src/cli/reach-format';
 import { generate } from '../../../bench/generate';
 import { repoRoot } from '../reach/helpers';
+import { CLI, cnet } from './harness';
 
 const ENV = { env: {}, cwd: repoRoot(), version: '0.0.0-test', informationUri: 'https://example.invalid/cnet' };
 
@@ -85,5 +88,42 @@ describe('cnet matrix: bytes out', () => {
     assert.ok(shape?.patches?.size, 'x0 has patched cells');
     const cells = shape.cells();
     assert.ok([...shape.patches].some(([j, d]) => d !== cells[j]), 'a patch changes a cell');
+  });
+
+  describe('the executable (dist/cli.js) through a pipe', function () {
+    this.timeout(60_000);
+    let dir = '';
+    let file = '';
+    let text = '';
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnet-matrix-pipe-'));
+      file = path.join(dir, 'big.cnet');
+      text = generate(700, 3).text;
+      fs.writeFileSync(file, text);
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    for (const format of ['json', 'csv'])
+      it(`--format ${format}: a reader gets every byte the in-process run writes`, () => {
+        const read = () => ({ ok: true as const, source: { name: file, text } });
+        const want = runCaptured(['matrix', file, '--format', format], { ...ENV, read });
+        const got = cnet(['matrix', file, '--format', format]);
+        assert.equal(got.stderr, '');
+        assert.equal(got.status, 0);
+        assert.ok(got.stdout.length > 1_000_000, `${got.stdout.length} bytes`);
+        assert.equal(got.stdout, want.stdout);
+      });
+
+    it('a reader that stops early (`| head -c 100`) ends the run with status 0 and nothing on stderr', async () => {
+      const child = spawn(process.execPath, [CLI, 'matrix', file, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      const first = await new Promise<Buffer>((resolve) => child.stdout.once('data', resolve));
+      child.stdout.destroy();
+      const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      assert.match(first.toString('utf8'), /^\{\n {2}"endpoints"/);
+      assert.equal(stderr, '');
+      assert.equal(status, 0);
+    });
   });
 });
