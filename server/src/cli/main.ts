@@ -32,18 +32,16 @@ function packageInfo(): { version: string; informationUri: string } {
   return { version: '0.0.0', informationUri: DEFAULT_INFORMATION_URI };
 }
 
-// `cnet matrix big.cnet | head` closes the pipe early: that is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
-
 // A pipe's stdout is non-blocking by default: a large matrix would queue
 // hundreds of megabytes in memory waiting for the reader. Blocking writes keep
 // memory flat and let the bytes generators reuse one buffer.
 (process.stdout as unknown as { _handle?: { setBlocking?: (b: boolean) => void } })._handle?.setBlocking?.(true);
 
-/** Writes all of `b` to fd 1 before returning, so the caller may reuse the buffer. */
+/**
+ * Writes all of `b` to fd 1 before returning, so the caller may reuse the
+ * buffer. The one writer of stdout (strings and bytes keep their order).
+ * `cnet matrix big.cnet | head` closes the pipe early: that is not an error.
+ */
 function writeStdout(b: Uint8Array): void {
   for (let at = 0; at < b.length; ) {
     try {
@@ -58,7 +56,7 @@ function writeStdout(b: Uint8Array): void {
 
 const info = packageInfo();
 const status = run(process.argv.slice(2), {
-  stdout: (s) => void process.stdout.write(s),
+  stdout: (s) => writeStdout(Buffer.from(s, 'utf8')),
   stdoutBytes: writeStdout,
   stderr: (s) => void process.stderr.write(s),
   stdoutIsTTY: process.stdout.isTTY === true,
