@@ -32,9 +32,9 @@ function packageInfo(): { version: string; informationUri: string } {
   return { version: '0.0.0', informationUri: DEFAULT_INFORMATION_URI };
 }
 
-// A pipe's stdout is non-blocking by default: a large matrix would queue
-// hundreds of megabytes in memory waiting for the reader. Blocking writes keep
-// memory flat and let the bytes generators reuse one buffer.
+// A pipe's stdout is non-blocking by default: `writeStdout`'s writeSync would
+// then meet EAGAIN whenever the reader lags and spin retrying. Blocking fd 1
+// makes each write wait for the reader instead.
 (process.stdout as unknown as { _handle?: { setBlocking?: (b: boolean) => void } })._handle?.setBlocking?.(true);
 
 /**
