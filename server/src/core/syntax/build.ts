@@ -1,15 +1,19 @@
 /**
- * CST → AST. Tokens Chevrotain invented during recovery
- * (`isInsertedInRecovery`, NaN offsets) are treated as absent: a node
- * whose required part is missing is dropped, an optional part becomes
- * `undefined`. Closed value sets (uplink, driver, backend) are checked here,
- * by position, so the value words stay ordinary identifiers elsewhere.
+ * AST nodes from the tokens a grammar rule consumed (its `Frame`). The
+ * grammar (`grammar.ts`) is an embedded-actions parser: each rule records
+ * its tokens in a frame and, when it ends (or when Chevrotain's recovery
+ * re-synchronises inside it), builds its node here. There is no CST.
+ *
+ * Tokens Chevrotain invented during recovery (`isInsertedInRecovery`, NaN
+ * offsets) are treated as absent: a node whose required part is missing is
+ * dropped, an optional part becomes `undefined`. Closed value sets (uplink,
+ * driver, backend) are checked here, by position, so the value words stay
+ * ordinary identifiers elsewhere.
  */
-import type { CstNode, IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import type * as A from './ast';
 import * as T from './tokens';
 
-type Children = Record<string, (CstNode | IToken)[] | undefined>;
 type Mutable<X> = { -readonly [K in keyof X]: X[K] };
 
 export interface BuildError {
@@ -30,6 +34,73 @@ export function tokenSpan(t: IToken): A.Span {
   return { start: t.startOffset, end: tokenEnd(t) };
 }
 
+/**
+ * What one rule invocation consumed. Slots are named by role per rule (see
+ * each builder); `s`/`e` are the extent of its real tokens, line ends
+ * excluded, including those of sub-rules that report into it (`port`).
+ * One class with every field set in the constructor, so every frame has
+ * the same shape.
+ */
+export class Frame {
+  /** where the rule's first token will be in the parser's input (decls: the extent when `}` is missing) */
+  idx = 0;
+  /** RULE_STACK depth of the rule that owns the frame */
+  depth = 0;
+  s = Infinity;
+  e = -Infinity;
+  k: IToken | undefined = undefined;
+  a: IToken | undefined = undefined;
+  b: IToken | undefined = undefined;
+  c: IToken | undefined = undefined;
+  d: IToken | undefined = undefined;
+  x: IToken | undefined = undefined;
+  y: IToken | undefined = undefined;
+  z: IToken | undefined = undefined;
+  ports: A.PortLit[] | undefined = undefined;
+  items: unknown[] | undefined = undefined;
+  close: IToken | undefined = undefined;
+  /** decls: the end of the last real token consumed, when `}` is missing (set by the grammar) */
+  lastEnd = -Infinity;
+  /** builds the rule's node from this frame */
+  build: ((b: AstBuilder, f: Frame) => unknown) | undefined = undefined;
+  /** an underlay's prefix, built when consumed (its errors in source order) */
+  prefix: A.PrefixLit | undefined = undefined;
+
+  /** empties a reused frame (the parser keeps one per nesting level) */
+  reset(): void {
+    this.idx = 0;
+    this.depth = 0;
+    this.s = Infinity;
+    this.e = -Infinity;
+    this.k = this.a = this.b = this.c = this.d = this.x = this.y = this.z = this.close = undefined;
+    this.ports = undefined;
+    this.items = undefined;
+    this.lastEnd = -Infinity;
+    this.build = undefined;
+    this.prefix = undefined;
+  }
+
+  /** records `t` in the extent; returns it */
+  take(t: IToken): IToken {
+    if (isReal(t) && t.tokenType !== T.Newline) {
+      if (t.startOffset < this.s) this.s = t.startOffset;
+      const end = t.startOffset + t.image.length;
+      if (end > this.e) this.e = end;
+    }
+    return t;
+  }
+
+  /** widens the extent by a sub-rule's */
+  merge(s: number, e: number): void {
+    if (s < this.s) this.s = s;
+    if (e > this.e) this.e = e;
+  }
+
+  extent(): A.Span | undefined {
+    return this.s === Infinity ? undefined : { start: this.s, end: this.e };
+  }
+}
+
 const UPLINKS = ['nat', 'public'];
 const DRIVERS = ['flannel', 'weave', 'ovs', 'docker'];
 const BACKENDS = ['udp', 'vxlan', 'host-gw', 'gre'];
@@ -39,53 +110,26 @@ function quoteList(words: readonly string[]): string {
   return q.length <= 1 ? q.join('') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
 }
 
+const real = (t: IToken | undefined): IToken | undefined => (isReal(t) ? t : undefined);
+
+/** Value literals from tokens; errors (unterminated strings, IPv6, unknown closed words) go to `errors`. */
 export class AstBuilder {
-  readonly errors: BuildError[] = [];
+  errors: BuildError[] = [];
 
-  // --- helpers over CST children -------------------------------------------
-
-  private tok(c: Children, name: string, i = 0): IToken | undefined {
-    const t = c[name]?.[i] as IToken | undefined;
-    return isReal(t) ? t : undefined;
-  }
-
-  private node(c: Children, name: string, i = 0): CstNode | undefined {
-    return c[name]?.[i] as CstNode | undefined;
-  }
-
-  /** from the first to the last real token of a node, any depth (line ends excluded) */
-  private extent(n: CstNode): A.Span | undefined {
-    let start = Infinity;
-    let end = -Infinity;
-    const walk = (node: CstNode): void => {
-      for (const key in node.children) {
-        for (const el of node.children[key]!) {
-          if ('children' in el) walk(el);
-          else if (isReal(el) && el.tokenType !== T.Newline) {
-            if (el.startOffset < start) start = el.startOffset;
-            if (tokenEnd(el) > end) end = tokenEnd(el);
-          }
-        }
-      }
-    };
-    walk(n);
-    return start === Infinity ? undefined : { start, end };
-  }
-
-  private word(t: IToken | undefined): A.Word | undefined {
+  word(t: IToken | undefined): A.Word | undefined {
     return t ? { text: t.image, span: tokenSpan(t) } : undefined;
   }
 
-  private int(t: IToken | undefined): A.IntLit | undefined {
+  int(t: IToken | undefined): A.IntLit | undefined {
     return t ? { value: /^\d+$/.test(t.image) ? Number(t.image) : NaN, span: tokenSpan(t) } : undefined;
   }
 
-  private bool(t: IToken | undefined): A.BoolLit | undefined {
+  bool(t: IToken | undefined): A.BoolLit | undefined {
     if (!t) return undefined;
     return { value: t.tokenType === T.True, span: tokenSpan(t) };
   }
 
-  private string(t: IToken | undefined): A.StringLit | undefined {
+  string(t: IToken | undefined): A.StringLit | undefined {
     if (!t) return undefined;
     const raw = t.image;
     let body: string;
@@ -114,14 +158,14 @@ export class AstBuilder {
     return { text, span: { start: offset, end: offset + text.length }, octets, octetSpans };
   }
 
-  private address(t: IToken | undefined): A.AddressLit | undefined {
+  address(t: IToken | undefined): A.AddressLit | undefined {
     if (!t) return undefined;
     if (t.tokenType === T.Ipv6) return this.ipv6(t);
     if (t.tokenType !== T.Address) return undefined;
     return this.addressAt(t.image, t.startOffset);
   }
 
-  private prefix(t: IToken | undefined): A.PrefixLit | undefined {
+  prefix(t: IToken | undefined): A.PrefixLit | undefined {
     if (!t) return undefined;
     if (t.tokenType === T.Ipv6) return this.ipv6(t);
     if (t.tokenType !== T.Prefix) return undefined;
@@ -147,194 +191,195 @@ export class AstBuilder {
     return w;
   }
 
-  private port(n: CstNode | undefined): A.PortLit | undefined {
-    if (!n) return undefined;
-    const c = n.children as Children;
-    const port = this.int(this.tok(c, 'Integer'));
+  /** `port`: a = Integer, b = Slash, c = Identifier */
+  port(f: Frame): A.PortLit | undefined {
+    const port = this.int(real(f.a));
     if (!port) return undefined;
-    const protocol = this.word(this.tok(c, 'Identifier'));
-    const span = this.extent(n) ?? port.span;
+    const protocol = this.word(real(f.c));
+    const span = f.extent() ?? port.span;
     return protocol ? { span, port, protocol } : { span, port };
   }
 
-  private propBase(n: CstNode, kwName: string): { span: A.Span; keyword: A.Span } | undefined {
-    const kw = this.tok(n.children as Children, kwName);
+  private base(f: Frame): { span: A.Span; keyword: A.Span } | undefined {
+    const kw = real(f.k);
     if (!kw) return undefined;
-    return { span: this.extent(n) ?? tokenSpan(kw), keyword: tokenSpan(kw) };
+    return { span: f.extent() ?? tokenSpan(kw), keyword: tokenSpan(kw) };
   }
 
-  // --- statements -----------------------------------------------------------
+  // --- properties: k = the keyword; the other slots per property ------------
 
-  /** The single child of a `…Stmt` wrapper node. */
-  private only(stmt: CstNode): CstNode | undefined {
-    for (const key in stmt.children) {
-      const el = stmt.children[key]![0];
-      if (el && 'children' in el) return el;
-    }
-    return undefined;
+  /** a = Integer */
+  mtu(f: Frame): A.UnderlayProp | undefined {
+    const b = this.base(f);
+    const value = this.int(real(f.a));
+    return b && value && { kind: 'mtu', span: b.span, keyword: b.keyword, value };
   }
 
-  private stmts(c: Children, name: string): CstNode[] {
-    const out: CstNode[] = [];
-    for (const s of (c[name] ?? []) as CstNode[]) {
-      const n = this.only(s);
-      if (n) out.push(n);
-    }
-    return out;
+  /** a = Identifier */
+  uplink(f: Frame): A.UnderlayProp | undefined {
+    const b = this.base(f);
+    const mode = this.closedWord(real(f.a), UPLINKS, 'uplink');
+    return b && mode && { kind: 'uplink', span: b.span, keyword: b.keyword, mode };
   }
 
-  private prop(n: CstNode): A.UnderlayProp | A.OverlayProp | A.HostProp | A.BridgeProp | A.ContainerProp | undefined {
-    const c = n.children as Children;
-    switch (n.name) {
-      case 'mtuProp': {
-        const b = this.propBase(n, 'Mtu');
-        const value = this.int(this.tok(c, 'Integer'));
-        return b && value && { kind: 'mtu', span: b.span, keyword: b.keyword, value };
-      }
-      case 'uplinkProp': {
-        const b = this.propBase(n, 'Uplink');
-        const mode = this.closedWord(this.tok(c, 'Identifier'), UPLINKS, 'uplink');
-        return b && mode && { kind: 'uplink', span: b.span, keyword: b.keyword, mode };
-      }
-      case 'subnetProp': {
-        const b = this.propBase(n, 'Subnet');
-        const prefix = this.prefix(this.tok(c, 'PrefixLike'));
-        return b && prefix && { kind: 'subnet', span: b.span, keyword: b.keyword, prefix };
-      }
-      case 'subnetLengthProp': {
-        const b = this.propBase(n, 'SubnetLength');
-        const value = this.int(this.tok(c, 'Integer'));
-        return b && value && { kind: 'subnet-length', span: b.span, keyword: b.keyword, value };
-      }
-      case 'driverProp': {
-        const b = this.propBase(n, 'Driver');
-        const driver = this.closedWord(this.tok(c, 'Identifier'), DRIVERS, 'driver');
-        return b && driver && { kind: 'driver', span: b.span, keyword: b.keyword, driver };
-      }
-      case 'backendProp': {
-        const b = this.propBase(n, 'Backend');
-        const backend = this.closedWord(this.tok(c, 'Identifier'), BACKENDS, 'backend');
-        return b && backend && { kind: 'backend', span: b.span, keyword: b.keyword, backend };
-      }
-      case 'masqueradeProp': {
-        const b = this.propBase(n, 'Masquerade');
-        const value = this.bool(this.tok(c, 'Bool'));
-        return b && value && { kind: 'masquerade', span: b.span, keyword: b.keyword, value };
-      }
-      case 'internalProp': {
-        const b = this.propBase(n, 'Internal');
-        const value = this.bool(this.tok(c, 'Bool'));
-        return b && value && { kind: 'internal', span: b.span, keyword: b.keyword, value };
-      }
-      case 'vlanProp': {
-        const b = this.propBase(n, 'Vlan');
-        const id = this.int(this.tok(c, 'Integer'));
-        const prefix = this.prefix(this.tok(c, 'PrefixLike'));
-        if (!b || !id) return undefined;
-        return prefix ? { kind: 'vlan', span: b.span, keyword: b.keyword, id, prefix } : { kind: 'vlan', span: b.span, keyword: b.keyword, id };
-      }
-      case 'addressProp': {
-        const b = this.propBase(n, 'AddressKw');
-        const address = this.address(this.tok(c, 'AddressLike'));
-        const underlay = this.word(this.tok(c, 'Name'));
-        if (!b || !address) return undefined;
-        return underlay ? { kind: 'address', span: b.span, keyword: b.keyword, address, underlay } : { kind: 'address', span: b.span, keyword: b.keyword, address };
-      }
-      case 'exposeProp': {
-        const b = this.propBase(n, 'Expose');
-        const ports: A.PortLit[] = [];
-        for (const p of (c['port'] ?? []) as CstNode[]) {
-          const port = this.port(p);
-          if (port) ports.push(port);
-        }
-        return b && ports.length > 0 ? { kind: 'expose', span: b.span, keyword: b.keyword, ports } : undefined;
-      }
-      case 'userlandProxyProp': {
-        const b = this.propBase(n, 'UserlandProxy');
-        const value = this.bool(this.tok(c, 'Bool'));
-        return b && value && { kind: 'userland-proxy', span: b.span, keyword: b.keyword, value };
-      }
-      case 'gatewayProp': {
-        const b = this.propBase(n, 'Gateway');
-        const address = this.address(this.tok(c, 'AddressLike'));
-        return b && address && { kind: 'gateway', span: b.span, keyword: b.keyword, address };
-      }
-      case 'iccProp': {
-        const b = this.propBase(n, 'Icc');
-        const value = this.bool(this.tok(c, 'Bool'));
-        return b && value && { kind: 'icc', span: b.span, keyword: b.keyword, value };
-      }
-      case 'bridgeOverlayProp': {
-        const b = this.propBase(n, 'Overlay');
-        const overlay = this.word(this.tok(c, 'Name'));
-        return b && overlay && { kind: 'overlay', span: b.span, keyword: b.keyword, overlay };
-      }
-      case 'imageProp': {
-        const b = this.propBase(n, 'Image');
-        const image = this.string(this.tok(c, 'StringLike'));
-        return b && image && { kind: 'image', span: b.span, keyword: b.keyword, image };
-      }
-      case 'networkProp':
-        return this.network(n);
-      case 'ipProp': {
-        const b = this.propBase(n, 'Ip');
-        const address = this.address(this.tok(c, 'AddressLike'));
-        return b && address && { kind: 'ip', span: b.span, keyword: b.keyword, address };
-      }
-      case 'publishProp':
-        return this.publish(n);
-      case 'linkProp': {
-        const b = this.propBase(n, 'Link');
-        const target = this.word(this.tok(c, 'Name'));
-        const alias = this.word(this.tok(c, 'Name', 1));
-        if (!b || !target) return undefined;
-        return alias ? { kind: 'link', span: b.span, keyword: b.keyword, target, alias } : { kind: 'link', span: b.span, keyword: b.keyword, target };
-      }
-      default:
-        return undefined;
-    }
+  /** a = PrefixLike */
+  subnet(f: Frame): A.OverlayProp | undefined {
+    const b = this.base(f);
+    const prefix = this.prefix(real(f.a));
+    return b && prefix && { kind: 'subnet', span: b.span, keyword: b.keyword, prefix };
   }
 
-  private network(n: CstNode): A.NetworkProp | undefined {
-    const c = n.children as Children;
-    const b = this.propBase(n, 'Network');
+  /** a = Integer */
+  subnetLength(f: Frame): A.OverlayProp | undefined {
+    const b = this.base(f);
+    const value = this.int(real(f.a));
+    return b && value && { kind: 'subnet-length', span: b.span, keyword: b.keyword, value };
+  }
+
+  /** a = Identifier */
+  driver(f: Frame): A.OverlayProp | undefined {
+    const b = this.base(f);
+    const driver = this.closedWord(real(f.a), DRIVERS, 'driver');
+    return b && driver && { kind: 'driver', span: b.span, keyword: b.keyword, driver };
+  }
+
+  /** a = Identifier */
+  backend(f: Frame): A.OverlayProp | undefined {
+    const b = this.base(f);
+    const backend = this.closedWord(real(f.a), BACKENDS, 'backend');
+    return b && backend && { kind: 'backend', span: b.span, keyword: b.keyword, backend };
+  }
+
+  /** a = Bool */
+  masquerade(f: Frame): A.OverlayProp | undefined {
+    const b = this.base(f);
+    const value = this.bool(real(f.a));
+    return b && value && { kind: 'masquerade', span: b.span, keyword: b.keyword, value };
+  }
+
+  /** a = Bool */
+  internal(f: Frame): A.OverlayProp | undefined {
+    const b = this.base(f);
+    const value = this.bool(real(f.a));
+    return b && value && { kind: 'internal', span: b.span, keyword: b.keyword, value };
+  }
+
+  /** a = Integer, c = PrefixLike */
+  vlan(f: Frame): A.OverlayProp | undefined {
+    const b = this.base(f);
+    const id = this.int(real(f.a));
+    const prefix = this.prefix(real(f.c));
+    if (!b || !id) return undefined;
+    return prefix ? { kind: 'vlan', span: b.span, keyword: b.keyword, id, prefix } : { kind: 'vlan', span: b.span, keyword: b.keyword, id };
+  }
+
+  /** a = AddressLike, c = Name */
+  address_(f: Frame): A.HostProp | undefined {
+    const b = this.base(f);
+    const address = this.address(real(f.a));
+    const underlay = this.word(real(f.c));
+    if (!b || !address) return undefined;
+    return underlay ? { kind: 'address', span: b.span, keyword: b.keyword, address, underlay } : { kind: 'address', span: b.span, keyword: b.keyword, address };
+  }
+
+  /** ports */
+  expose(f: Frame): A.HostProp | undefined {
+    const b = this.base(f);
+    const ports = f.ports ?? [];
+    return b && ports.length > 0 ? { kind: 'expose', span: b.span, keyword: b.keyword, ports } : undefined;
+  }
+
+  /** a = Bool */
+  userlandProxy(f: Frame): A.HostProp | undefined {
+    const b = this.base(f);
+    const value = this.bool(real(f.a));
+    return b && value && { kind: 'userland-proxy', span: b.span, keyword: b.keyword, value };
+  }
+
+  /** a = AddressLike */
+  gateway(f: Frame): A.BridgeProp | undefined {
+    const b = this.base(f);
+    const address = this.address(real(f.a));
+    return b && address && { kind: 'gateway', span: b.span, keyword: b.keyword, address };
+  }
+
+  /** a = Bool */
+  icc(f: Frame): A.BridgeProp | undefined {
+    const b = this.base(f);
+    const value = this.bool(real(f.a));
+    return b && value && { kind: 'icc', span: b.span, keyword: b.keyword, value };
+  }
+
+  /** a = Name */
+  bridgeOverlay(f: Frame): A.BridgeProp | undefined {
+    const b = this.base(f);
+    const overlay = this.word(real(f.a));
+    return b && overlay && { kind: 'overlay', span: b.span, keyword: b.keyword, overlay };
+  }
+
+  /** a = StringLike */
+  image(f: Frame): A.ContainerProp | undefined {
+    const b = this.base(f);
+    const image = this.string(real(f.a));
+    return b && image && { kind: 'image', span: b.span, keyword: b.keyword, image };
+  }
+
+  /** a = AddressLike */
+  ip(f: Frame): A.ContainerProp | undefined {
+    const b = this.base(f);
+    const address = this.address(real(f.a));
+    return b && address && { kind: 'ip', span: b.span, keyword: b.keyword, address };
+  }
+
+  /** a = Name, c = Name (the alias) */
+  link(f: Frame): A.ContainerProp | undefined {
+    const b = this.base(f);
+    const target = this.word(real(f.a));
+    const alias = this.word(real(f.c));
+    if (!b || !target) return undefined;
+    return alias ? { kind: 'link', span: b.span, keyword: b.keyword, target, alias } : { kind: 'link', span: b.span, keyword: b.keyword, target };
+  }
+
+  /** a = Container, b = Colon, c = Name (container:NAME), d = Host, x = Name (attach), y = Integer (vlan), z = AddressLike (ip) */
+  network(f: Frame): A.NetworkProp | undefined {
+    const b = this.base(f);
     if (!b) return undefined;
-    const container = this.tok(c, 'Container');
+    const container = real(f.a);
     if (container) {
-      const name = this.word(this.tok(c, 'Name'));
-      const colon = this.tok(c, 'Colon');
+      const name = this.word(real(f.c));
+      const colon = real(f.b);
       const end = name ? name.span.end : colon ? tokenEnd(colon) : tokenEnd(container);
       const modeSpan = { start: container.startOffset, end };
       return name
         ? { kind: 'network', span: b.span, keyword: b.keyword, mode: 'container', target: name, modeSpan }
         : { kind: 'network', span: b.span, keyword: b.keyword, mode: 'container', modeSpan };
     }
-    const host = this.tok(c, 'Host');
+    const host = real(f.d);
     if (host) {
       const target = this.word(host)!;
       return { kind: 'network', span: b.span, keyword: b.keyword, mode: 'host', target, modeSpan: target.span };
     }
-    const target = this.word(this.tok(c, 'Name'));
+    const target = this.word(real(f.x));
     if (!target) return undefined;
     if (target.text === 'none') return { kind: 'network', span: b.span, keyword: b.keyword, mode: 'none', target, modeSpan: target.span };
-    const vlan = this.int(this.tok(c, 'Integer'));
-    const ip = this.address(this.tok(c, 'AddressLike'));
+    const vlan = this.int(real(f.y));
+    const ip = this.address(real(f.z));
     const out: Mutable<A.NetworkProp> = { kind: 'network', span: b.span, keyword: b.keyword, mode: 'attach', target, modeSpan: target.span };
     if (vlan) out.vlan = vlan;
     if (ip) out.ip = ip;
     return out;
   }
 
-  private publish(n: CstNode): A.PublishProp | undefined {
-    const c = n.children as Children;
-    const b = this.propBase(n, 'Publish');
-    const hostPort = this.int(this.tok(c, 'Integer'));
-    const containerPort = this.int(this.tok(c, 'Integer', 1));
+  /** a = AddressLike (host ip), c = Integer (host port), d = Integer (container port), x = Identifier (protocol) */
+  publish(f: Frame): A.PublishProp | undefined {
+    const b = this.base(f);
+    const hostPort = this.int(real(f.c));
+    const containerPort = this.int(real(f.d));
     if (!b || !hostPort || !containerPort) return undefined;
-    const hostIpTok = this.tok(c, 'AddressLike');
+    const hostIpTok = real(f.a);
     const hostIp = this.address(hostIpTok);
     if (hostIpTok && !hostIp) return undefined; // IPv6, reported
-    const protocol = this.word(this.tok(c, 'Identifier'));
+    const protocol = this.word(real(f.x));
     const span = { start: (hostIp ?? hostPort).span.start, end: protocol ? protocol.span.end : containerPort.span.end };
     const publish: Mutable<A.PublishLit> = { span, hostPort, containerPort };
     if (hostIp) publish.hostIp = hostIp;
@@ -342,119 +387,104 @@ export class AstBuilder {
     return { kind: 'publish', span: b.span, keyword: b.keyword, publish };
   }
 
-  // --- declarations ---------------------------------------------------------
+  // --- declarations: k = the keyword, a = the name, items = the body's statements, close = `}` ---
 
-  /** a declaration's span: keyword to `}`; walks the tree only when the `}` is missing */
-  private declSpan(n: CstNode, kw: IToken): A.Span {
-    const close = this.tok(n.children as Children, 'RCurly');
+  /** keyword to `}`; when the `}` is missing, to the last real token the declaration consumed */
+  private declSpan(f: Frame, kw: IToken): A.Span {
+    const close = real(f.close);
     if (close) return { start: kw.startOffset, end: tokenEnd(close) };
-    return this.extent(n) ?? tokenSpan(kw);
+    return f.lastEnd > kw.startOffset ? { start: kw.startOffset, end: f.lastEnd } : tokenSpan(kw);
   }
 
   /** `{ kind, span, keyword, name? }`, to which the caller appends the rest (the keys keep the order of the literals they replace) */
-  private declBase<K extends string>(n: CstNode, kwName: string, kind: K): { kind: K; span: A.Span; keyword: A.Span; name?: A.Word } | undefined {
-    const c = n.children as Children;
-    const kw = this.tok(c, kwName);
+  private declBase<K extends string>(f: Frame, kind: K): { kind: K; span: A.Span; keyword: A.Span; name?: A.Word } | undefined {
+    const kw = real(f.k);
     if (!kw) return undefined;
-    const name = this.word(this.tok(c, 'Name'));
-    const span = this.declSpan(n, kw);
+    const name = this.word(real(f.a));
+    const span = this.declSpan(f, kw);
     return name ? { kind, span, keyword: tokenSpan(kw), name } : { kind, span, keyword: tokenSpan(kw) };
   }
 
-  private props<P>(n: CstNode, stmtName: string): P[] {
-    const out: P[] = [];
-    for (const s of this.stmts(n.children as Children, stmtName)) {
-      const p = this.prop(s);
-      if (p) out.push(p as P);
-    }
-    return out;
+  private items<P>(f: Frame): P[] {
+    return (f.items ?? []) as P[];
   }
 
-  decl(n: CstNode): A.Decl | undefined {
-    const c = n.children as Children;
-    switch (n.name) {
-      case 'topologyDecl': {
-        const kw = this.tok(c, 'Topology');
-        if (!kw) return undefined;
-        const title = this.string(this.tok(c, 'StringLike'));
-        const span = this.extent(n) ?? tokenSpan(kw);
-        return title ? { kind: 'topology', span, keyword: tokenSpan(kw), title } : { kind: 'topology', span, keyword: tokenSpan(kw) };
-      }
-      case 'underlayDecl': {
-        const b: Mutable<Partial<A.UnderlayDecl>> | undefined = this.declBase(n, 'Underlay', 'underlay');
-        if (!b) return undefined;
-        const prefix = this.prefix(this.tok(c, 'PrefixLike'));
-        if (prefix) b.prefix = prefix;
-        b.props = this.props<A.UnderlayProp>(n, 'underlayStmt');
-        return b as A.UnderlayDecl;
-      }
-      case 'overlayDecl': {
-        const b: Mutable<Partial<A.OverlayDecl>> | undefined = this.declBase(n, 'Overlay', 'overlay');
-        if (!b) return undefined;
-        b.props = this.props<A.OverlayProp>(n, 'overlayStmt');
-        return b as A.OverlayDecl;
-      }
-      case 'hostDecl': {
-        const b: Mutable<Partial<A.HostDecl>> | undefined = this.declBase(n, 'Host', 'host');
-        if (!b) return undefined;
-        const props: A.HostProp[] = [];
-        const bridges: A.BridgeDecl[] = [];
-        const containers: A.ContainerDecl[] = [];
-        for (const s of this.stmts(c, 'hostStmt')) {
-          if (s.name === 'bridgeDecl') {
-            const d: Mutable<Partial<A.BridgeDecl>> | undefined = this.declBase(s, 'Bridge', 'bridge');
-            if (d) {
-              d.props = this.props<A.BridgeProp>(s, 'bridgeStmt');
-              bridges.push(d as A.BridgeDecl);
-            }
-          } else if (s.name === 'containerDecl') {
-            const d: Mutable<Partial<A.ContainerDecl>> | undefined = this.declBase(s, 'Container', 'container');
-            if (d) {
-              d.props = this.props<A.ContainerProp>(s, 'containerStmt');
-              containers.push(d as A.ContainerDecl);
-            }
-          } else {
-            const p = this.prop(s);
-            if (p) props.push(p as A.HostProp);
-          }
-        }
-        b.props = props;
-        b.bridges = bridges;
-        b.containers = containers;
-        return b as A.HostDecl;
-      }
-      case 'expectDecl': {
-        const kw = this.tok(c, 'Expect');
-        if (!kw) return undefined;
-        const arrowTok = this.tok(c, 'Arrow') ?? this.tok(c, 'NotArrow');
-        // without an arrow the statement says nothing: drop it (the parser reported why)
-        if (!arrowTok) return undefined;
-        const from = this.word(this.tok(c, 'Name'));
-        const to = this.word(this.tok(c, 'Name', 1));
-        const port = this.port(this.node(c, 'port'));
-        const span = this.extent(n) ?? tokenSpan(kw);
-        return {
-          kind: 'expect',
-          span,
-          keyword: tokenSpan(kw),
-          negated: arrowTok.tokenType === T.NotArrow,
-          arrow: tokenSpan(arrowTok),
-          ...(from ? { from } : {}),
-          ...(to ? { to } : {}),
-          ...(port ? { port } : {}),
-        };
-      }
-      default:
-        return undefined;
-    }
+  /** a = StringLike */
+  topology(f: Frame): A.TopologyDecl | undefined {
+    const kw = real(f.k);
+    if (!kw) return undefined;
+    const title = this.string(real(f.a));
+    const span = f.extent() ?? tokenSpan(kw);
+    return title ? { kind: 'topology', span, keyword: tokenSpan(kw), title } : { kind: 'topology', span, keyword: tokenSpan(kw) };
   }
 
-  document(root: CstNode): A.Decl[] {
-    const out: A.Decl[] = [];
-    for (const d of this.stmts(root.children as Children, 'topStmt')) {
-      const decl = this.decl(d);
-      if (decl) out.push(decl);
+  /** prefix: built by the grammar when consumed */
+  underlay(f: Frame): A.UnderlayDecl | undefined {
+    const b: Mutable<Partial<A.UnderlayDecl>> | undefined = this.declBase(f, 'underlay');
+    if (!b) return undefined;
+    if (f.prefix) b.prefix = f.prefix;
+    b.props = this.items<A.UnderlayProp>(f);
+    return b as A.UnderlayDecl;
+  }
+
+  overlay(f: Frame): A.OverlayDecl | undefined {
+    const b: Mutable<Partial<A.OverlayDecl>> | undefined = this.declBase(f, 'overlay');
+    if (!b) return undefined;
+    b.props = this.items<A.OverlayProp>(f);
+    return b as A.OverlayDecl;
+  }
+
+  bridge(f: Frame): A.BridgeDecl | undefined {
+    const d: Mutable<Partial<A.BridgeDecl>> | undefined = this.declBase(f, 'bridge');
+    if (!d) return undefined;
+    d.props = this.items<A.BridgeProp>(f);
+    return d as A.BridgeDecl;
+  }
+
+  container(f: Frame): A.ContainerDecl | undefined {
+    const d: Mutable<Partial<A.ContainerDecl>> | undefined = this.declBase(f, 'container');
+    if (!d) return undefined;
+    d.props = this.items<A.ContainerProp>(f);
+    return d as A.ContainerDecl;
+  }
+
+  host(f: Frame): A.HostDecl | undefined {
+    const b: Mutable<Partial<A.HostDecl>> | undefined = this.declBase(f, 'host');
+    if (!b) return undefined;
+    const props: A.HostProp[] = [];
+    const bridges: A.BridgeDecl[] = [];
+    const containers: A.ContainerDecl[] = [];
+    for (const s of this.items<A.HostProp | A.BridgeDecl | A.ContainerDecl>(f)) {
+      if (s.kind === 'bridge') bridges.push(s);
+      else if (s.kind === 'container') containers.push(s);
+      else props.push(s);
     }
-    return out;
+    b.props = props;
+    b.bridges = bridges;
+    b.containers = containers;
+    return b as A.HostDecl;
+  }
+
+  /** a = Name (from), b = Arrow or NotArrow, c = Name (to), ports = the port */
+  expect(f: Frame): A.ExpectDecl | undefined {
+    const kw = real(f.k);
+    if (!kw) return undefined;
+    const arrowTok = real(f.b);
+    // without an arrow the statement says nothing: drop it (the parser reported why)
+    if (!arrowTok) return undefined;
+    const from = this.word(real(f.a));
+    const to = this.word(real(f.c));
+    const port = f.ports?.[0];
+    const span = f.extent() ?? tokenSpan(kw);
+    return {
+      kind: 'expect',
+      span,
+      keyword: tokenSpan(kw),
+      negated: arrowTok.tokenType === T.NotArrow,
+      arrow: tokenSpan(arrowTok),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(port ? { port } : {}),
+    };
   }
 }

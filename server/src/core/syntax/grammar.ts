@@ -1,5 +1,9 @@
 /**
- * The `.cnet` grammar (spec §2) as a Chevrotain CST parser.
+ * The `.cnet` grammar (spec §2) as a Chevrotain embedded-actions parser:
+ * each rule records the tokens it consumes in a `Frame` and builds its AST
+ * node when it ends (`build.ts`), also when recovery re-synchronises inside
+ * it, so a statement missing an optional part keeps what it has. No CST is
+ * made: a CST and a pass turning it into the AST cost a third of a parse.
  *
  * Shape of every block body and of the file itself:
  *
@@ -24,7 +28,9 @@
  * alternatives are chosen by their first word, so `mtu abc` is an `mtu`
  * property with a bad value, not an unknown line.
  */
-import { CstParser, EOF, tokenMatcher, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type * as A from './ast';
+import { AstBuilder, Frame, isReal, tokenEnd } from './build';
 import * as T from './tokens';
 
 /** Contexts: the body a statement sits in. */
@@ -123,9 +129,20 @@ function closeMsg(owner: string): { readonly ERR_MSG: string } {
   return o;
 }
 
-export class CnetParser extends CstParser {
+/** a rule's builder: its node from its frame */
+type Build = (b: AstBuilder, f: Frame) => unknown;
+
+export class CnetParser extends EmbeddedActionsParser {
   /** errors recorded by `junk` and `trail` during the current parse */
   grammarErrors: GrammarError[] = [];
+  /** builds the AST nodes; its `errors` are the value errors of the current parse */
+  builder = new AstBuilder();
+  /** the frames of the rules being parsed, innermost last */
+  private frames: Frame[] = [];
+  /** reusable frames, by nesting level */
+  private readonly pool: Frame[] = [];
+  /** the declarations of the current parse */
+  private decls: A.Decl[] = [];
   /**
    * Alternatives and repetition options built once (by the first call, in
    * the recording phase) instead of at every statement: Chevrotain only reads
@@ -159,8 +176,17 @@ export class CnetParser extends CstParser {
     return (this as unknown as { RECORDING_PHASE: boolean }).RECORDING_PHASE;
   }
 
+  private ruleDepth(): number {
+    return (this as unknown as { RULE_STACK: unknown[] }).RULE_STACK.length;
+  }
+
+  /** index of the last token consumed */
+  private consumedIdx(): number {
+    return (this as unknown as { currIdx: number }).currIdx;
+  }
+
   constructor() {
-    super(T.vocabulary as TokenType[], { recoveryEnabled: true, maxLookahead: 1, nodeLocationTracking: 'none', errorMessageProvider: messages });
+    super(T.vocabulary as TokenType[], { recoveryEnabled: true, maxLookahead: 1, errorMessageProvider: messages });
     // In-repetition recovery would skip whole declarations looking for a `}`;
     // junk/trail/body stop words do that job line by line instead.
     (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
@@ -171,15 +197,18 @@ export class CnetParser extends CstParser {
       if (next.tokenType === T.LCurly || next.tokenType === T.RCurly || tokenMatcher(next, T.Sep)) return false;
       return tokenMatcher(this.LA(2), expected);
     };
-    // Chevrotain makes each CST node's `children` with Object.create(null),
-    // which V8 keeps in dictionary mode: every lookup of the AST builder is
-    // then a hash probe. A plain object (no key collides with Object.prototype's)
-    // holds the same children in the same order, with fast properties.
-    const self = this as unknown as { CST_STACK: CstNode[]; setInitialNodeLocation: (n: CstNode) => void };
-    (this as unknown as { cstInvocationStateUpdate: (name: string) => void }).cstInvocationStateUpdate = (name) => {
-      const node = { name, children: {} } as CstNode;
-      self.setInitialNodeLocation(node);
-      self.CST_STACK.push(node);
+    // A rule that cannot re-synchronise rethrows to its caller; what it had
+    // built so far still belongs to the enclosing declaration (`host h {`
+    // with its `}` missing at the end of the file keeps its containers).
+    const self = this as unknown as { invokeRuleCatch: (...args: unknown[]) => unknown };
+    const invokeRuleCatch = self.invokeRuleCatch;
+    self.invokeRuleCatch = (...args: unknown[]) => {
+      try {
+        return invokeRuleCatch.apply(this, args);
+      } catch (e) {
+        this.abandon();
+        throw e;
+      }
     };
     this.performSelfAnalysis();
   }
@@ -188,6 +217,86 @@ export class CnetParser extends CstParser {
   arm(tokens: IToken[]): void {
     this.input = tokens;
     this.grammarErrors = [];
+    this.builder = new AstBuilder();
+    this.frames = [];
+  }
+
+  // ---------------------------------------------------------------------------
+  // Frames
+
+  /** a new frame for the rule now running */
+  private open(build: Build): Frame {
+    // frames live only while their rule runs (its node copies what it keeps):
+    // one per nesting level, reused
+    const n = this.frames.length;
+    let f = this.pool[n];
+    if (f === undefined) this.pool[n] = f = new Frame();
+    else f.reset();
+    f.build = build;
+    f.depth = this.ruleDepth();
+    f.idx = this.consumedIdx() + 1;
+    this.frames.push(f);
+    return f;
+  }
+
+  /** ends the running rule's frame and builds its node */
+  private close<X>(f: Frame, build: (b: AstBuilder, f: Frame) => X): X | undefined {
+    this.frames.pop();
+    if (this.recording()) return undefined;
+    return build(this.builder, f);
+  }
+
+  /**
+   * `recoveryValueFunc` of a rule: Chevrotain re-synchronised inside it, so
+   * it ends here with what it consumed. Frames of inner rules that gave up
+   * (they rethrew to this one) are dropped first.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the rule's own result type, whatever it is
+  private recover(build?: Build): { recoveryValueFunc: () => any } {
+    return {
+      recoveryValueFunc: () => {
+        const depth = this.ruleDepth();
+        while (this.frames.length > 0 && this.frames[this.frames.length - 1]!.depth > depth) this.frames.pop();
+        if (build === undefined || this.recording()) return undefined;
+        const f = this.frames[this.frames.length - 1];
+        if (f === undefined || f.depth !== depth) return undefined;
+        this.frames.pop();
+        if (f.items !== undefined) this.endDecl(f);
+        return build(this.builder, f);
+      },
+    };
+  }
+
+  /** the running rule gives up: its partial node goes to the frame under it, as Chevrotain's partial CST would */
+  private abandon(): void {
+    const f = this.frames[this.frames.length - 1];
+    if (f === undefined || f.depth !== this.ruleDepth() || this.recording()) return;
+    this.frames.pop();
+    const build = f.build;
+    if (build === undefined) return;
+    if (f.items !== undefined) this.endDecl(f);
+    const v = build(this.builder, f);
+    if (v === undefined) return;
+    const parent = this.frames[this.frames.length - 1];
+    if (parent === undefined) this.decls.push(v as A.Decl);
+    else parent.items?.push(v);
+  }
+
+  /** a declaration without its `}`: the end of the last real token it consumed */
+  private endDecl(f: Frame): void {
+    if (isReal(f.close) || this.recording()) return;
+    const input = this.input;
+    for (let i = Math.min(this.consumedIdx(), input.length - 1); i >= f.idx; i--) {
+      const t = input[i]!;
+      if (isReal(t) && t.tokenType !== T.Newline) {
+        f.lastEnd = tokenEnd(t);
+        return;
+      }
+    }
+  }
+
+  private top(): Frame {
+    return this.frames[this.frames.length - 1]!;
   }
 
   private isEnd(t: IToken): boolean {
@@ -202,46 +311,72 @@ export class CnetParser extends CstParser {
   // ---------------------------------------------------------------------------
   // File and block scaffolding
 
-  public document = this.RULE('document', () => {
-    this.MANY(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { ALT: () => this.CONSUME(T.Sep) },
-          {
-            ALT: () => {
-              const mark = this.errorCount();
-              this.SUBRULE(this.topStmt);
-              this.endStatement(Ctx.Top, mark, 5);
+  public document = this.RULE(
+    'document',
+    (): A.Decl[] => {
+      const decls: A.Decl[] = (this.decls = []);
+      this.MANY(() => {
+        const d = this.OR({
+          IGNORE_AMBIGUITIES: true,
+          DEF: [
+            {
+              ALT: () => {
+                this.CONSUME(T.Sep);
+                return undefined;
+              },
             },
-          },
-          {
-            ALT: () => {
-              const t = this.CONSUME(T.RCurly);
-              this.ACTION(() => this.grammarErrors.push({ message: 'unmatched `}`: there is no open block to close', token: t }));
+            {
+              ALT: () => {
+                const mark = this.errorCount();
+                const decl = this.SUBRULE(this.topStmt);
+                this.endStatement(Ctx.Top, mark, 5);
+                return decl;
+              },
             },
-          },
-          { ALT: () => this.SUBRULE(this.junk, { ARGS: [Ctx.Top] }) },
-        ],
+            {
+              ALT: () => {
+                const t = this.CONSUME(T.RCurly);
+                this.ACTION(() => this.grammarErrors.push({ message: 'unmatched `}`: there is no open block to close', token: t }));
+                return undefined;
+              },
+            },
+            {
+              ALT: () => {
+                this.SUBRULE(this.junk, { ARGS: [Ctx.Top] });
+                return undefined;
+              },
+            },
+          ],
+        });
+        if (d !== undefined && !this.recording()) decls.push(d as A.Decl);
       });
-    });
-  });
+      return decls;
+    },
+    // what was built so far, should an error ever unwind to the top
+    { recoveryValueFunc: () => this.decls },
+  );
 
-  private topStmt = this.RULE('topStmt', () => {
-    this.OR(this.once('topStmt', () => [
-      { ALT: () => this.SUBRULE(this.topologyDecl) },
-      { ALT: () => this.SUBRULE(this.underlayDecl) },
-      { ALT: () => this.SUBRULE(this.overlayDecl) },
-      { ALT: () => this.SUBRULE(this.hostDecl) },
-      { ALT: () => this.SUBRULE(this.expectDecl) },
-    ]));
-  });
+  private topStmt = this.RULE(
+    'topStmt',
+    () =>
+      this.OR(this.once('topStmt', () => [
+        { ALT: () => this.SUBRULE(this.topologyDecl) },
+        { ALT: () => this.SUBRULE(this.underlayDecl) },
+        { ALT: () => this.SUBRULE(this.overlayDecl) },
+        { ALT: () => this.SUBRULE(this.hostDecl) },
+        { ALT: () => this.SUBRULE(this.expectDecl) },
+      ])),
+    this.recover(),
+  );
 
   /**
-   * `{ body }` of a declaration. Uses DSL occurrence index 9 so it never
-   * clashes with the declaration's own CONSUME/SUBRULE calls.
+   * `{ body }` of a declaration, into `f.items` (the statements' nodes) and
+   * `f.close` (the `}`). Uses DSL occurrence index 9 so it never clashes
+   * with the declaration's own CONSUME/SUBRULE calls.
    */
-  private block(ctx: Ctx, stmt: () => CstNode, owner: string): void {
+  private block(ctx: Ctx, stmt: () => unknown, owner: string, f: Frame): void {
+    const items: unknown[] = [];
+    f.items = items;
     const open = this.consume(9, T.LCurly, openMsg(owner));
     const stop = bodyStop[ctx]!;
     // No `{` (recovery inserted one): when the next statement belongs to this
@@ -252,22 +387,37 @@ export class CnetParser extends CstParser {
     const body = this.onceAt(ctx, () => ({
       IGNORE_AMBIGUITIES: true,
       DEF: [
-        { ALT: () => this.consume(8, T.Sep) },
+        {
+          ALT: () => {
+            this.consume(8, T.Sep);
+            return undefined;
+          },
+        },
         {
           ALT: () => {
             const mark = this.errorCount();
-            this.subrule(9, stmt);
+            const v = this.subrule(9, stmt);
             this.endStatement(ctx, mark, 6);
+            return v;
           },
         },
-        { ALT: () => this.subrule(7, this.junk, { ARGS: [ctx] }) },
+        {
+          ALT: () => {
+            this.subrule(7, this.junk, { ARGS: [ctx] });
+            return undefined;
+          },
+        },
       ],
     }));
     this.many(9, {
       GATE: () => opened && !stop.has(this.LA(1).tokenType),
-      DEF: () => this.or(9, body),
+      DEF: () => {
+        const v = this.or(9, body);
+        if (v !== undefined) items.push(v);
+      },
     });
-    if (opened) this.consume(7, T.RCurly, closeMsg(owner));
+    if (opened) f.close = this.consume(7, T.RCurly, closeMsg(owner));
+    this.endDecl(f);
   }
 
   private bodyFollows(stop: ReadonlySet<TokenType>): boolean {
@@ -303,311 +453,421 @@ export class CnetParser extends CstParser {
   }
 
   /** A line the body does not understand: reported once, skipped. */
-  private junk = this.RULE('junk', (ctx?: number) => {
-    this.ACTION(() => {
-      const c = ctx ?? 0;
-      const t = this.LA(1);
-      let message: string;
-      if (c === Ctx.Top) message = `unexpected ${show(t)}: a statement starts with ${ctxAccepts[0]}`;
-      else if (tokenMatcher(t, T.Keyword)) message = `\`${t.image}\` is not allowed in ${ctxNoun[c]} block (it accepts ${ctxAccepts[c]})`;
-      else if (tokenMatcher(t, T.Identifier)) message = `unknown property \`${t.image}\` in ${ctxNoun[c]} block (expected ${ctxAccepts[c]})`;
-      else message = `unexpected ${show(t)} in ${ctxNoun[c]} block (expected ${ctxAccepts[c]})`;
-      this.grammarErrors.push({ message, token: t });
-    });
-    this.OR([{ ALT: () => this.CONSUME(T.AnyToken) }, { ALT: () => this.SUBRULE(this.braceGroup) }]);
-    const stop = skipStop[ctx ?? 0]!;
-    this.MANY({
-      GATE: () => !stop.has(this.LA(1).tokenType),
-      DEF: () => this.OR1([{ ALT: () => this.CONSUME1(T.AnyToken) }, { ALT: () => this.SUBRULE1(this.braceGroup) }]),
-    });
-  });
+  private junk = this.RULE(
+    'junk',
+    (ctx?: number) => {
+      this.ACTION(() => {
+        const c = ctx ?? 0;
+        const t = this.LA(1);
+        let message: string;
+        if (c === Ctx.Top) message = `unexpected ${show(t)}: a statement starts with ${ctxAccepts[0]}`;
+        else if (tokenMatcher(t, T.Keyword)) message = `\`${t.image}\` is not allowed in ${ctxNoun[c]} block (it accepts ${ctxAccepts[c]})`;
+        else if (tokenMatcher(t, T.Identifier)) message = `unknown property \`${t.image}\` in ${ctxNoun[c]} block (expected ${ctxAccepts[c]})`;
+        else message = `unexpected ${show(t)} in ${ctxNoun[c]} block (expected ${ctxAccepts[c]})`;
+        this.grammarErrors.push({ message, token: t });
+      });
+      this.OR([{ ALT: () => this.CONSUME(T.AnyToken) }, { ALT: () => this.SUBRULE(this.braceGroup) }]);
+      const stop = skipStop[ctx ?? 0]!;
+      this.MANY({
+        GATE: () => !stop.has(this.LA(1).tokenType),
+        DEF: () => this.OR1([{ ALT: () => this.CONSUME1(T.AnyToken) }, { ALT: () => this.SUBRULE1(this.braceGroup) }]),
+      });
+    },
+    this.recover(),
+  );
 
   /** `{ … }` skipped as a whole inside junk. */
-  private braceGroup = this.RULE('braceGroup', () => {
-    this.CONSUME(T.LCurly);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.CONSUME(T.Sep) },
-        { ALT: () => this.CONSUME(T.AnyToken) },
-        { ALT: () => this.SUBRULE(this.braceGroup) },
-      ]),
-    );
-    this.CONSUME(T.RCurly, err(`${MISSING_RCURLY} block`));
-  });
+  private braceGroup = this.RULE(
+    'braceGroup',
+    () => {
+      this.CONSUME(T.LCurly);
+      this.MANY(() =>
+        this.OR([
+          { ALT: () => this.CONSUME(T.Sep) },
+          { ALT: () => this.CONSUME(T.AnyToken) },
+          { ALT: () => this.SUBRULE(this.braceGroup) },
+        ]),
+      );
+      this.CONSUME(T.RCurly, err(`${MISSING_RCURLY} block`));
+    },
+    this.recover(),
+  );
 
   // ---------------------------------------------------------------------------
   // Declarations
 
-  private topologyDecl = this.RULE('topologyDecl', () => {
-    this.CONSUME(T.Topology);
-    this.OPTION(() => this.CONSUME(T.StringLike));
-  });
+  private topologyDecl = this.RULE(
+    'topologyDecl',
+    () => {
+      const f = this.open(bTopology);
+      f.k = f.take(this.CONSUME(T.Topology));
+      this.OPTION(() => {
+        f.a = f.take(this.CONSUME(T.StringLike));
+      });
+      return this.close(f, bTopology);
+    },
+    this.recover(bTopology),
+  );
 
-  private underlayDecl = this.RULE('underlayDecl', () => {
-    this.CONSUME(T.Underlay);
-    this.CONSUME(T.Name, err('expected an underlay name after `underlay`'));
-    this.CONSUME(T.PrefixLike, err('expected the underlay prefix, like 192.168.10.0/24, after its name'));
-    this.block(Ctx.Underlay, this.underlayStmt, 'underlay');
-  });
+  private underlayDecl = this.RULE(
+    'underlayDecl',
+    () => {
+      const f = this.open(bUnderlay);
+      f.k = f.take(this.CONSUME(T.Underlay));
+      f.a = f.take(this.CONSUME(T.Name, err('expected an underlay name after `underlay`')));
+      f.b = f.take(this.CONSUME(T.PrefixLike, err('expected the underlay prefix, like 192.168.10.0/24, after its name')));
+      // built now so its errors come before those of the body
+      if (!this.recording()) f.prefix = this.builder.prefix(isReal(f.b) ? f.b : undefined);
+      this.block(Ctx.Underlay, this.underlayStmt, 'underlay', f);
+      return this.close(f, bUnderlay);
+    },
+    this.recover(bUnderlay),
+  );
 
-  private overlayDecl = this.RULE('overlayDecl', () => {
-    this.CONSUME(T.Overlay);
-    this.CONSUME(T.Name, err('expected an overlay name after `overlay`'));
-    this.block(Ctx.Overlay, this.overlayStmt, 'overlay');
-  });
+  private overlayDecl = this.RULE(
+    'overlayDecl',
+    () => {
+      const f = this.open(bOverlay);
+      f.k = f.take(this.CONSUME(T.Overlay));
+      f.a = f.take(this.CONSUME(T.Name, err('expected an overlay name after `overlay`')));
+      this.block(Ctx.Overlay, this.overlayStmt, 'overlay', f);
+      return this.close(f, bOverlay);
+    },
+    this.recover(bOverlay),
+  );
 
-  private hostDecl = this.RULE('hostDecl', () => {
-    this.CONSUME(T.Host);
-    this.CONSUME(T.Name, err('expected a host name after `host`'));
-    this.block(Ctx.Host, this.hostStmt, 'host');
-  });
+  private hostDecl = this.RULE(
+    'hostDecl',
+    () => {
+      const f = this.open(bHost);
+      f.k = f.take(this.CONSUME(T.Host));
+      f.a = f.take(this.CONSUME(T.Name, err('expected a host name after `host`')));
+      this.block(Ctx.Host, this.hostStmt, 'host', f);
+      return this.close(f, bHost);
+    },
+    this.recover(bHost),
+  );
 
-  private bridgeDecl = this.RULE('bridgeDecl', () => {
-    this.CONSUME(T.Bridge);
-    this.CONSUME(T.Name, err('expected a bridge name after `bridge`'));
-    this.block(Ctx.Bridge, this.bridgeStmt, 'bridge');
-  });
+  private bridgeDecl = this.RULE(
+    'bridgeDecl',
+    () => {
+      const f = this.open(bBridge);
+      f.k = f.take(this.CONSUME(T.Bridge));
+      f.a = f.take(this.CONSUME(T.Name, err('expected a bridge name after `bridge`')));
+      this.block(Ctx.Bridge, this.bridgeStmt, 'bridge', f);
+      return this.close(f, bBridge);
+    },
+    this.recover(bBridge),
+  );
 
-  private containerDecl = this.RULE('containerDecl', () => {
-    this.CONSUME(T.Container);
-    this.CONSUME(T.Name, err('expected a container name after `container`'));
-    this.block(Ctx.Container, this.containerStmt, 'container');
-  });
+  private containerDecl = this.RULE(
+    'containerDecl',
+    () => {
+      const f = this.open(bContainer);
+      f.k = f.take(this.CONSUME(T.Container));
+      f.a = f.take(this.CONSUME(T.Name, err('expected a container name after `container`')));
+      this.block(Ctx.Container, this.containerStmt, 'container', f);
+      return this.close(f, bContainer);
+    },
+    this.recover(bContainer),
+  );
 
-  private expectDecl = this.RULE('expectDecl', () => {
-    this.CONSUME(T.Expect);
-    this.CONSUME(T.Name, err('expected the source of `expect`: a container, a host or `internet`'));
-    this.OR({
-      ERR_MSG: 'expected `->` (reachable) or `-/->` (not reachable) after the source of `expect`',
-      DEF: [{ ALT: () => this.CONSUME(T.Arrow) }, { ALT: () => this.CONSUME(T.NotArrow) }],
-    });
-    this.CONSUME1(T.Name, err('expected the target of `expect` after the arrow: a container, a host or `internet`'));
-    this.OPTION(() => {
-      this.CONSUME(T.Colon);
-      this.SUBRULE(this.port);
-    });
-  });
-
-  // ---------------------------------------------------------------------------
-  // Statements of each body (one child each, so source order is kept)
-
-  private underlayStmt = this.RULE('underlayStmt', () => {
-    this.OR(this.once('underlayStmt', () => [{ ALT: () => this.SUBRULE(this.mtuProp) }, { ALT: () => this.SUBRULE(this.uplinkProp) }]));
-  });
-
-  private overlayStmt = this.RULE('overlayStmt', () => {
-    this.OR(this.once('overlayStmt', () => [
-      { ALT: () => this.SUBRULE(this.driverProp) },
-      { ALT: () => this.SUBRULE(this.subnetProp) },
-      { ALT: () => this.SUBRULE(this.subnetLengthProp) },
-      { ALT: () => this.SUBRULE(this.backendProp) },
-      { ALT: () => this.SUBRULE(this.mtuProp) },
-      { ALT: () => this.SUBRULE(this.masqueradeProp) },
-      { ALT: () => this.SUBRULE(this.internalProp) },
-      { ALT: () => this.SUBRULE(this.vlanProp) },
-    ]));
-  });
-
-  private hostStmt = this.RULE('hostStmt', () => {
-    this.OR(this.once('hostStmt', () => [
-      { ALT: () => this.SUBRULE(this.addressProp) },
-      { ALT: () => this.SUBRULE(this.exposeProp) },
-      { ALT: () => this.SUBRULE(this.userlandProxyProp) },
-      { ALT: () => this.SUBRULE(this.bridgeDecl) },
-      { ALT: () => this.SUBRULE(this.containerDecl) },
-    ]));
-  });
-
-  private bridgeStmt = this.RULE('bridgeStmt', () => {
-    this.OR(this.once('bridgeStmt', () => [
-      { ALT: () => this.SUBRULE(this.subnetProp) },
-      { ALT: () => this.SUBRULE(this.gatewayProp) },
-      { ALT: () => this.SUBRULE(this.iccProp) },
-      { ALT: () => this.SUBRULE(this.masqueradeProp) },
-      { ALT: () => this.SUBRULE(this.internalProp) },
-      { ALT: () => this.SUBRULE(this.mtuProp) },
-      { ALT: () => this.SUBRULE(this.bridgeOverlayProp) },
-    ]));
-  });
-
-  private containerStmt = this.RULE('containerStmt', () => {
-    this.OR(this.once('containerStmt', () => [
-      { ALT: () => this.SUBRULE(this.imageProp) },
-      { ALT: () => this.SUBRULE(this.networkProp) },
-      { ALT: () => this.SUBRULE(this.ipProp) },
-      { ALT: () => this.SUBRULE(this.exposeProp) },
-      { ALT: () => this.SUBRULE(this.publishProp) },
-      { ALT: () => this.SUBRULE(this.linkProp) },
-    ]));
-  });
+  private expectDecl = this.RULE(
+    'expectDecl',
+    () => {
+      const f = this.open(bExpect);
+      f.k = f.take(this.CONSUME(T.Expect));
+      f.a = f.take(this.CONSUME(T.Name, err('expected the source of `expect`: a container, a host or `internet`')));
+      f.b = f.take(
+        this.OR({
+          ERR_MSG: 'expected `->` (reachable) or `-/->` (not reachable) after the source of `expect`',
+          DEF: [{ ALT: () => this.CONSUME(T.Arrow) }, { ALT: () => this.CONSUME(T.NotArrow) }],
+        }),
+      );
+      f.c = f.take(this.CONSUME1(T.Name, err('expected the target of `expect` after the arrow: a container, a host or `internet`')));
+      this.OPTION(() => {
+        f.d = f.take(this.CONSUME(T.Colon));
+        this.SUBRULE(this.port);
+      });
+      return this.close(f, bExpect);
+    },
+    this.recover(bExpect),
+  );
 
   // ---------------------------------------------------------------------------
-  // Properties
+  // Statements of each body (one node each, in source order)
 
-  private mtuProp = this.RULE('mtuProp', () => {
-    this.CONSUME(T.Mtu);
-    this.CONSUME(T.Integer, err('expected a number after `mtu`, like 1500'));
-  });
+  private underlayStmt = this.RULE(
+    'underlayStmt',
+    () => this.OR(this.once('underlayStmt', () => [{ ALT: () => this.SUBRULE(this.mtuProp) }, { ALT: () => this.SUBRULE(this.uplinkProp) }])),
+    this.recover(),
+  );
 
-  private uplinkProp = this.RULE('uplinkProp', () => {
-    this.CONSUME(T.Uplink);
-    this.CONSUME(T.Identifier, err('expected `nat` or `public` after `uplink`'));
-  });
+  private overlayStmt = this.RULE(
+    'overlayStmt',
+    () =>
+      this.OR(this.once('overlayStmt', () => [
+        { ALT: () => this.SUBRULE(this.driverProp) },
+        { ALT: () => this.SUBRULE(this.subnetProp) },
+        { ALT: () => this.SUBRULE(this.subnetLengthProp) },
+        { ALT: () => this.SUBRULE(this.backendProp) },
+        { ALT: () => this.SUBRULE(this.mtuProp) },
+        { ALT: () => this.SUBRULE(this.masqueradeProp) },
+        { ALT: () => this.SUBRULE(this.internalProp) },
+        { ALT: () => this.SUBRULE(this.vlanProp) },
+      ])),
+    this.recover(),
+  );
 
-  private subnetProp = this.RULE('subnetProp', () => {
-    this.CONSUME(T.Subnet);
-    this.CONSUME(T.PrefixLike, err('expected a prefix like 10.1.0.0/16 after `subnet`'));
-  });
+  private hostStmt = this.RULE(
+    'hostStmt',
+    () =>
+      this.OR(this.once('hostStmt', () => [
+        { ALT: () => this.SUBRULE(this.addressProp) },
+        { ALT: () => this.SUBRULE(this.exposeProp) },
+        { ALT: () => this.SUBRULE(this.userlandProxyProp) },
+        { ALT: () => this.SUBRULE(this.bridgeDecl) },
+        { ALT: () => this.SUBRULE(this.containerDecl) },
+      ])),
+    this.recover(),
+  );
 
-  private subnetLengthProp = this.RULE('subnetLengthProp', () => {
-    this.CONSUME(T.SubnetLength);
-    this.CONSUME(T.Integer, err('expected a prefix length like 24 after `subnet-length`'));
-  });
+  private bridgeStmt = this.RULE(
+    'bridgeStmt',
+    () =>
+      this.OR(this.once('bridgeStmt', () => [
+        { ALT: () => this.SUBRULE(this.subnetProp) },
+        { ALT: () => this.SUBRULE(this.gatewayProp) },
+        { ALT: () => this.SUBRULE(this.iccProp) },
+        { ALT: () => this.SUBRULE(this.masqueradeProp) },
+        { ALT: () => this.SUBRULE(this.internalProp) },
+        { ALT: () => this.SUBRULE(this.mtuProp) },
+        { ALT: () => this.SUBRULE(this.bridgeOverlayProp) },
+      ])),
+    this.recover(),
+  );
 
-  private driverProp = this.RULE('driverProp', () => {
-    this.CONSUME(T.Driver);
-    this.CONSUME(T.Identifier, err('expected `flannel`, `weave`, `ovs` or `docker` after `driver`'));
-  });
+  private containerStmt = this.RULE(
+    'containerStmt',
+    () =>
+      this.OR(this.once('containerStmt', () => [
+        { ALT: () => this.SUBRULE(this.imageProp) },
+        { ALT: () => this.SUBRULE(this.networkProp) },
+        { ALT: () => this.SUBRULE(this.ipProp) },
+        { ALT: () => this.SUBRULE(this.exposeProp) },
+        { ALT: () => this.SUBRULE(this.publishProp) },
+        { ALT: () => this.SUBRULE(this.linkProp) },
+      ])),
+    this.recover(),
+  );
 
-  private backendProp = this.RULE('backendProp', () => {
-    this.CONSUME(T.Backend);
-    this.CONSUME(T.Identifier, err('expected `udp`, `vxlan`, `host-gw` or `gre` after `backend`'));
-  });
+  // ---------------------------------------------------------------------------
+  // Properties: a keyword and one value, `k` and `a` of the frame
 
-  private masqueradeProp = this.RULE('masqueradeProp', () => {
-    this.CONSUME(T.Masquerade);
-    this.CONSUME(T.Bool, err('expected `true` or `false` after `masquerade`'));
-  });
-
-  /** `internal true`: Docker's --internal network (no default route, no masquerade, no published ports through it). */
-  private internalProp = this.RULE('internalProp', () => {
-    this.CONSUME(T.Internal);
-    this.CONSUME(T.Bool, err('expected `true` or `false` after `internal`'));
-  });
-
-  private vlanProp = this.RULE('vlanProp', () => {
-    this.CONSUME(T.Vlan);
-    this.CONSUME(T.Integer, err('expected a VLAN id like 10 after `vlan`'));
-    this.OPTION(() => {
-      this.CONSUME(T.Subnet);
-      this.CONSUME(T.PrefixLike, err('expected a prefix like 10.20.10.0/24 after `subnet`'));
-    });
-  });
-
-  private addressProp = this.RULE('addressProp', () => {
-    this.CONSUME(T.AddressKw);
-    this.CONSUME(T.AddressLike, err('expected an IPv4 address like 192.168.10.11 after `address`'));
-    this.OPTION(() => {
-      this.CONSUME(T.On);
-      this.CONSUME(T.Name, err('expected an underlay name after `on`'));
-    });
-  });
-
-  private exposeProp = this.RULE('exposeProp', () => {
-    this.CONSUME(T.Expose);
-    this.SUBRULE(this.port);
-    this.MANY(() => {
-      this.CONSUME(T.Comma);
-      // a list may continue on the next line after a comma
-      this.MANY1(() => this.CONSUME(T.Newline));
-      this.SUBRULE1(this.port);
-    });
-  });
-
-  private userlandProxyProp = this.RULE('userlandProxyProp', () => {
-    this.CONSUME(T.UserlandProxy);
-    this.CONSUME(T.Bool, err('expected `true` or `false` after `userland-proxy`'));
-  });
-
-  private gatewayProp = this.RULE('gatewayProp', () => {
-    this.CONSUME(T.Gateway);
-    this.CONSUME(T.AddressLike, err('expected an IPv4 address like 10.1.15.1 after `gateway`'));
-  });
-
-  private iccProp = this.RULE('iccProp', () => {
-    this.CONSUME(T.Icc);
-    this.CONSUME(T.Bool, err('expected `true` or `false` after `icc`'));
-  });
-
-  private bridgeOverlayProp = this.RULE('bridgeOverlayProp', () => {
-    this.CONSUME(T.Overlay);
-    this.CONSUME(T.Name, err('expected an overlay name after `overlay`'));
-  });
-
-  private imageProp = this.RULE('imageProp', () => {
-    this.CONSUME(T.Image);
-    this.CONSUME(T.StringLike, err('expected a quoted image name like "nginx:1.25" after `image`'));
-  });
-
-  private networkProp = this.RULE('networkProp', () => {
-    this.CONSUME(T.Network);
-    this.OR(this.once('network', () => ({
-      // `container` and `host` are names too: the mode words win
-      IGNORE_AMBIGUITIES: true,
-      ERR_MSG: 'expected a bridge or overlay name, `host`, `none` or `container:NAME` after `network`',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Container);
-            this.CONSUME(T.Colon, err('expected `:` and a container name after `container` (as in `network container:web`)'));
-            this.CONSUME(T.Name, err('expected a container name after `container:`'));
-          },
-        },
-        { ALT: () => this.CONSUME(T.Host) },
-        {
-          ALT: () => {
-            this.CONSUME1(T.Name);
-            this.OPTION(() => {
-              this.CONSUME(T.Vlan);
-              this.CONSUME(T.Integer, err('expected a VLAN id like 10 after `vlan`'));
-            });
-            this.OPTION1(() => {
-              this.CONSUME(T.Ip);
-              this.CONSUME(T.AddressLike, err('expected an IPv4 address like 172.20.0.10 after `ip`'));
-            });
-          },
-        },
-      ],
-    })));
-  });
-
-  private ipProp = this.RULE('ipProp', () => {
-    this.CONSUME(T.Ip);
-    this.CONSUME(T.AddressLike, err('expected an IPv4 address like 10.1.15.2 after `ip`'));
-  });
-
-  private publishProp = this.RULE('publishProp', () => {
-    this.CONSUME(T.Publish);
-    this.OPTION(() => {
-      this.CONSUME(T.AddressLike);
-      this.CONSUME(T.Colon, err('expected `:` and the host port after the host address of `publish`'));
-    });
-    this.CONSUME(T.Integer, err('expected `hostPort:containerPort` like 8080:80 after `publish`'));
-    this.CONSUME1(T.Colon, err('expected `:` and the container port after the host port (as in 8080:80)'));
-    this.CONSUME1(T.Integer, err('expected the container port after `:` (as in 8080:80)'));
-    this.OPTION1(() => {
-      this.CONSUME(T.Slash);
-      this.CONSUME1(T.Identifier, err('expected a protocol like tcp or udp after `/`'));
-    });
-  });
-
-  private linkProp = this.RULE('linkProp', () => {
-    this.CONSUME(T.Link);
-    this.CONSUME(T.Name, err('expected a container name after `link`'));
-    this.OPTION(() => {
-      this.CONSUME(T.As);
-      this.CONSUME1(T.Name, err('expected an alias name after `as`'));
-    });
-  });
-
-  /** `80`, `80/tcp` */
-  private port = this.RULE('port', () => {
-    this.CONSUME(T.Integer, err('expected a port like 80 or 80/tcp'));
-    this.OPTION(
-      this.once('port', () => () => {
-        this.CONSUME(T.Slash);
-        this.CONSUME(T.Identifier, err('expected a protocol like tcp or udp after `/`'));
-      }),
+  private simple(name: string, kw: TokenType, value: TokenType, message: string, build: Build) {
+    return this.RULE(
+      name,
+      () => {
+        const f = this.open(build);
+        f.k = f.take(this.CONSUME(kw));
+        f.a = f.take(this.CONSUME1(value, err(message)));
+        return this.close(f, build);
+      },
+      this.recover(build),
     );
-  });
+  }
+
+  private mtuProp = this.simple('mtuProp', T.Mtu, T.Integer, 'expected a number after `mtu`, like 1500', (b, f) => b.mtu(f));
+  private uplinkProp = this.simple('uplinkProp', T.Uplink, T.Identifier, 'expected `nat` or `public` after `uplink`', (b, f) => b.uplink(f));
+  private subnetProp = this.simple('subnetProp', T.Subnet, T.PrefixLike, 'expected a prefix like 10.1.0.0/16 after `subnet`', (b, f) => b.subnet(f));
+  private subnetLengthProp = this.simple('subnetLengthProp', T.SubnetLength, T.Integer, 'expected a prefix length like 24 after `subnet-length`', (b, f) =>
+    b.subnetLength(f),
+  );
+  private driverProp = this.simple('driverProp', T.Driver, T.Identifier, 'expected `flannel`, `weave`, `ovs` or `docker` after `driver`', (b, f) => b.driver(f));
+  private backendProp = this.simple('backendProp', T.Backend, T.Identifier, 'expected `udp`, `vxlan`, `host-gw` or `gre` after `backend`', (b, f) => b.backend(f));
+  private masqueradeProp = this.simple('masqueradeProp', T.Masquerade, T.Bool, 'expected `true` or `false` after `masquerade`', (b, f) => b.masquerade(f));
+  /** `internal true`: Docker's --internal network (no default route, no masquerade, no published ports through it). */
+  private internalProp = this.simple('internalProp', T.Internal, T.Bool, 'expected `true` or `false` after `internal`', (b, f) => b.internal(f));
+  private userlandProxyProp = this.simple('userlandProxyProp', T.UserlandProxy, T.Bool, 'expected `true` or `false` after `userland-proxy`', (b, f) =>
+    b.userlandProxy(f),
+  );
+  private gatewayProp = this.simple('gatewayProp', T.Gateway, T.AddressLike, 'expected an IPv4 address like 10.1.15.1 after `gateway`', (b, f) => b.gateway(f));
+  private iccProp = this.simple('iccProp', T.Icc, T.Bool, 'expected `true` or `false` after `icc`', (b, f) => b.icc(f));
+  private bridgeOverlayProp = this.simple('bridgeOverlayProp', T.Overlay, T.Name, 'expected an overlay name after `overlay`', (b, f) => b.bridgeOverlay(f));
+  private imageProp = this.simple('imageProp', T.Image, T.StringLike, 'expected a quoted image name like "nginx:1.25" after `image`', (b, f) => b.image(f));
+  private ipProp = this.simple('ipProp', T.Ip, T.AddressLike, 'expected an IPv4 address like 10.1.15.2 after `ip`', (b, f) => b.ip(f));
+
+  // ---------------------------------------------------------------------------
+  // Properties with more parts
+
+  private vlanProp = this.RULE(
+    'vlanProp',
+    () => {
+      const f = this.open(bVlan);
+      f.k = f.take(this.CONSUME(T.Vlan));
+      f.a = f.take(this.CONSUME(T.Integer, err('expected a VLAN id like 10 after `vlan`')));
+      this.OPTION(() => {
+        f.b = f.take(this.CONSUME(T.Subnet));
+        f.c = f.take(this.CONSUME(T.PrefixLike, err('expected a prefix like 10.20.10.0/24 after `subnet`')));
+      });
+      return this.close(f, bVlan);
+    },
+    this.recover(bVlan),
+  );
+
+  private addressProp = this.RULE(
+    'addressProp',
+    () => {
+      const f = this.open(bAddress);
+      f.k = f.take(this.CONSUME(T.AddressKw));
+      f.a = f.take(this.CONSUME(T.AddressLike, err('expected an IPv4 address like 192.168.10.11 after `address`')));
+      this.OPTION(() => {
+        f.b = f.take(this.CONSUME(T.On));
+        f.c = f.take(this.CONSUME(T.Name, err('expected an underlay name after `on`')));
+      });
+      return this.close(f, bAddress);
+    },
+    this.recover(bAddress),
+  );
+
+  private exposeProp = this.RULE(
+    'exposeProp',
+    () => {
+      const f = this.open(bExpose);
+      f.ports = [];
+      f.k = f.take(this.CONSUME(T.Expose));
+      this.SUBRULE(this.port);
+      this.MANY(() => {
+        f.take(this.CONSUME(T.Comma));
+        // a list may continue on the next line after a comma
+        this.MANY1(() => this.CONSUME(T.Newline));
+        this.SUBRULE1(this.port);
+      });
+      return this.close(f, bExpose);
+    },
+    this.recover(bExpose),
+  );
+
+  private networkProp = this.RULE(
+    'networkProp',
+    () => {
+      const f = this.open(bNetwork);
+      f.k = f.take(this.CONSUME(T.Network));
+      this.OR(this.once('network', () => ({
+        // `container` and `host` are names too: the mode words win
+        IGNORE_AMBIGUITIES: true,
+        ERR_MSG: 'expected a bridge or overlay name, `host`, `none` or `container:NAME` after `network`',
+        DEF: [
+          {
+            ALT: () => {
+              const g = this.top();
+              g.a = g.take(this.CONSUME(T.Container));
+              g.b = g.take(this.CONSUME(T.Colon, err('expected `:` and a container name after `container` (as in `network container:web`)')));
+              g.c = g.take(this.CONSUME(T.Name, err('expected a container name after `container:`')));
+            },
+          },
+          {
+            ALT: () => {
+              const g = this.top();
+              g.d = g.take(this.CONSUME(T.Host));
+            },
+          },
+          {
+            ALT: () => {
+              const g = this.top();
+              g.x = g.take(this.CONSUME1(T.Name));
+              this.OPTION(() => {
+                g.take(this.CONSUME(T.Vlan));
+                g.y = g.take(this.CONSUME(T.Integer, err('expected a VLAN id like 10 after `vlan`')));
+              });
+              this.OPTION1(() => {
+                g.take(this.CONSUME(T.Ip));
+                g.z = g.take(this.CONSUME(T.AddressLike, err('expected an IPv4 address like 172.20.0.10 after `ip`')));
+              });
+            },
+          },
+        ],
+      })));
+      return this.close(f, bNetwork);
+    },
+    this.recover(bNetwork),
+  );
+
+  private publishProp = this.RULE(
+    'publishProp',
+    () => {
+      const f = this.open(bPublish);
+      f.k = f.take(this.CONSUME(T.Publish));
+      this.OPTION(() => {
+        f.a = f.take(this.CONSUME(T.AddressLike));
+        f.take(this.CONSUME(T.Colon, err('expected `:` and the host port after the host address of `publish`')));
+      });
+      f.c = f.take(this.CONSUME(T.Integer, err('expected `hostPort:containerPort` like 8080:80 after `publish`')));
+      f.take(this.CONSUME1(T.Colon, err('expected `:` and the container port after the host port (as in 8080:80)')));
+      f.d = f.take(this.CONSUME1(T.Integer, err('expected the container port after `:` (as in 8080:80)')));
+      this.OPTION1(() => {
+        f.take(this.CONSUME(T.Slash));
+        f.x = f.take(this.CONSUME1(T.Identifier, err('expected a protocol like tcp or udp after `/`')));
+      });
+      return this.close(f, bPublish);
+    },
+    this.recover(bPublish),
+  );
+
+  private linkProp = this.RULE(
+    'linkProp',
+    () => {
+      const f = this.open(bLink);
+      f.k = f.take(this.CONSUME(T.Link));
+      f.a = f.take(this.CONSUME(T.Name, err('expected a container name after `link`')));
+      this.OPTION(() => {
+        f.b = f.take(this.CONSUME(T.As));
+        f.c = f.take(this.CONSUME1(T.Name, err('expected an alias name after `as`')));
+      });
+      return this.close(f, bLink);
+    },
+    this.recover(bLink),
+  );
+
+  /** `80`, `80/tcp`: into the `ports` (and the extent) of the frame of the rule that asks for it */
+  private port = this.RULE(
+    'port',
+    () => {
+      const f = this.open(this.portInto);
+      f.a = f.take(this.CONSUME(T.Integer, err('expected a port like 80 or 80/tcp')));
+      this.OPTION(
+        this.once('port', () => () => {
+          const g = this.top();
+          g.b = g.take(this.CONSUME(T.Slash));
+          g.c = g.take(this.CONSUME(T.Identifier, err('expected a protocol like tcp or udp after `/`')));
+        }),
+      );
+      return this.close(f, this.portInto);
+    },
+    this.recover((b, f) => this.portInto(b, f)),
+  );
+
+  /** the port's literal into the frame under it (the frame of `port` is already off the stack) */
+  private portInto = (b: AstBuilder, f: Frame): undefined => {
+    const parent = this.frames[this.frames.length - 1];
+    if (parent === undefined) return undefined;
+    parent.merge(f.s, f.e);
+    const lit = b.port(f);
+    if (lit) (parent.ports ??= []).push(lit);
+    return undefined;
+  };
 }
+
+const bTopology: Build = (b, f) => b.topology(f);
+const bUnderlay: Build = (b, f) => b.underlay(f);
+const bOverlay: Build = (b, f) => b.overlay(f);
+const bHost: Build = (b, f) => b.host(f);
+const bBridge: Build = (b, f) => b.bridge(f);
+const bContainer: Build = (b, f) => b.container(f);
+const bExpect: Build = (b, f) => b.expect(f);
+const bVlan: Build = (b, f) => b.vlan(f);
+const bAddress: Build = (b, f) => b.address_(f);
+const bExpose: Build = (b, f) => b.expose(f);
+const bNetwork: Build = (b, f) => b.network(f);
+const bPublish: Build = (b, f) => b.publish(f);
+const bLink: Build = (b, f) => b.link(f);

@@ -10,7 +10,7 @@
  */
 import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import type { Comment, Decl, Document, Span, SyntaxError } from './ast';
-import { AstBuilder, isReal, tokenSpan } from './build';
+import { isReal, tokenSpan } from './build';
 import { CnetParser, MISSING_RCURLY, show } from './grammar';
 import { fastLex, LexCursor } from './lexer';
 import * as T from './tokens';
@@ -425,11 +425,8 @@ export function parseRegion(
   const p = parser();
   try {
     p.arm(flattenDeepBlocks(tokens, lexErrors));
-    const cst = p.document();
-    const builder = new AstBuilder();
-    decls = builder.document(cst);
-
-    for (const e of builder.errors) errors.push(e);
+    decls = p.document();
+    for (const e of p.builder.errors) errors.push(e);
     for (const e of p.grammarErrors) errors.push({ message: e.message, span: tokenSpan(e.token) });
     let eofReported = false;
     for (const e of p.errors) {
