@@ -46,8 +46,9 @@ export class Frame {
   idx = 0;
   /** RULE_STACK depth of the rule that owns the frame */
   depth = 0;
-  s = Infinity;
-  e = -Infinity;
+  /** -1 while no real token was taken (small integers only: a double here would make every span built from it a double-field object) */
+  s = -1;
+  e = -1;
   k: IToken | undefined = undefined;
   a: IToken | undefined = undefined;
   b: IToken | undefined = undefined;
@@ -60,7 +61,7 @@ export class Frame {
   items: unknown[] | undefined = undefined;
   close: IToken | undefined = undefined;
   /** decls: the end of the last real token consumed, when `}` is missing (set by the grammar) */
-  lastEnd = -Infinity;
+  lastEnd = -1;
   /** builds the rule's node from this frame */
   build: ((b: AstBuilder, f: Frame) => unknown) | undefined = undefined;
   /** an underlay's prefix, built when consumed (its errors in source order) */
@@ -70,12 +71,12 @@ export class Frame {
   reset(): void {
     this.idx = 0;
     this.depth = 0;
-    this.s = Infinity;
-    this.e = -Infinity;
+    this.s = -1;
+    this.e = -1;
     this.k = this.a = this.b = this.c = this.d = this.x = this.y = this.z = this.close = undefined;
     this.ports = undefined;
     this.items = undefined;
-    this.lastEnd = -Infinity;
+    this.lastEnd = -1;
     this.build = undefined;
     this.prefix = undefined;
   }
@@ -83,7 +84,7 @@ export class Frame {
   /** records `t` in the extent; returns it */
   take(t: IToken): IToken {
     if (isReal(t) && t.tokenType !== T.Newline) {
-      if (t.startOffset < this.s) this.s = t.startOffset;
+      if (this.s < 0 || t.startOffset < this.s) this.s = t.startOffset;
       const end = t.startOffset + t.image.length;
       if (end > this.e) this.e = end;
     }
@@ -92,12 +93,13 @@ export class Frame {
 
   /** widens the extent by a sub-rule's */
   merge(s: number, e: number): void {
-    if (s < this.s) this.s = s;
+    if (s < 0) return;
+    if (this.s < 0 || s < this.s) this.s = s;
     if (e > this.e) this.e = e;
   }
 
   extent(): A.Span | undefined {
-    return this.s === Infinity ? undefined : { start: this.s, end: this.e };
+    return this.s < 0 ? undefined : { start: this.s, end: this.e };
   }
 }
 
