@@ -210,18 +210,35 @@ export class AstBuilder {
 
   // --- properties: k = the keyword; the other slots per property ------------
 
-  /** a = Integer */
-  mtu(f: Frame): A.UnderlayProp | undefined {
+  /** `KEYWORD true|false`: a = Bool */
+  private boolProp(f: Frame, kind: string): { kind: string; span: A.Span; keyword: A.Span; value: A.BoolLit } | undefined {
+    const b = this.base(f);
+    const value = this.bool(real(f.a));
+    return b && value && { kind, span: b.span, keyword: b.keyword, value };
+  }
+
+  /** `KEYWORD word` from a closed set (reported when unknown), under `key`: a = Identifier */
+  private closedProp(f: Frame, kind: string, key: string, allowed: readonly string[]): object | undefined {
+    const b = this.base(f);
+    const w = this.closedWord(real(f.a), allowed, kind);
+    return b && w && { kind, span: b.span, keyword: b.keyword, [key]: w };
+  }
+
+  /** `KEYWORD 123`: a = Integer */
+  private intProp(f: Frame, kind: string): { kind: string; span: A.Span; keyword: A.Span; value: A.IntLit } | undefined {
     const b = this.base(f);
     const value = this.int(real(f.a));
-    return b && value && { kind: 'mtu', span: b.span, keyword: b.keyword, value };
+    return b && value && { kind, span: b.span, keyword: b.keyword, value };
+  }
+
+  /** a = Integer */
+  mtu(f: Frame): A.UnderlayProp | undefined {
+    return this.intProp(f, 'mtu') as A.UnderlayProp | undefined;
   }
 
   /** a = Identifier */
   uplink(f: Frame): A.UnderlayProp | undefined {
-    const b = this.base(f);
-    const mode = this.closedWord(real(f.a), UPLINKS, 'uplink');
-    return b && mode && { kind: 'uplink', span: b.span, keyword: b.keyword, mode };
+    return this.closedProp(f, 'uplink', 'mode', UPLINKS) as A.UnderlayProp | undefined;
   }
 
   /** a = PrefixLike */
@@ -233,37 +250,27 @@ export class AstBuilder {
 
   /** a = Integer */
   subnetLength(f: Frame): A.OverlayProp | undefined {
-    const b = this.base(f);
-    const value = this.int(real(f.a));
-    return b && value && { kind: 'subnet-length', span: b.span, keyword: b.keyword, value };
+    return this.intProp(f, 'subnet-length') as A.OverlayProp | undefined;
   }
 
   /** a = Identifier */
   driver(f: Frame): A.OverlayProp | undefined {
-    const b = this.base(f);
-    const driver = this.closedWord(real(f.a), DRIVERS, 'driver');
-    return b && driver && { kind: 'driver', span: b.span, keyword: b.keyword, driver };
+    return this.closedProp(f, 'driver', 'driver', DRIVERS) as A.OverlayProp | undefined;
   }
 
   /** a = Identifier */
   backend(f: Frame): A.OverlayProp | undefined {
-    const b = this.base(f);
-    const backend = this.closedWord(real(f.a), BACKENDS, 'backend');
-    return b && backend && { kind: 'backend', span: b.span, keyword: b.keyword, backend };
+    return this.closedProp(f, 'backend', 'backend', BACKENDS) as A.OverlayProp | undefined;
   }
 
   /** a = Bool */
   masquerade(f: Frame): A.OverlayProp | undefined {
-    const b = this.base(f);
-    const value = this.bool(real(f.a));
-    return b && value && { kind: 'masquerade', span: b.span, keyword: b.keyword, value };
+    return this.boolProp(f, 'masquerade') as A.OverlayProp | undefined;
   }
 
   /** a = Bool */
   internal(f: Frame): A.OverlayProp | undefined {
-    const b = this.base(f);
-    const value = this.bool(real(f.a));
-    return b && value && { kind: 'internal', span: b.span, keyword: b.keyword, value };
+    return this.boolProp(f, 'internal') as A.OverlayProp | undefined;
   }
 
   /** a = Integer, c = PrefixLike */
@@ -293,9 +300,7 @@ export class AstBuilder {
 
   /** a = Bool */
   userlandProxy(f: Frame): A.HostProp | undefined {
-    const b = this.base(f);
-    const value = this.bool(real(f.a));
-    return b && value && { kind: 'userland-proxy', span: b.span, keyword: b.keyword, value };
+    return this.boolProp(f, 'userland-proxy') as A.HostProp | undefined;
   }
 
   /** a = AddressLike */
@@ -307,9 +312,7 @@ export class AstBuilder {
 
   /** a = Bool */
   icc(f: Frame): A.BridgeProp | undefined {
-    const b = this.base(f);
-    const value = this.bool(real(f.a));
-    return b && value && { kind: 'icc', span: b.span, keyword: b.keyword, value };
+    return this.boolProp(f, 'icc') as A.BridgeProp | undefined;
   }
 
   /** a = Name */

@@ -524,53 +524,29 @@ export class CnetParser extends EmbeddedActionsParser {
     this.recover(bUnderlay),
   );
 
-  private overlayDecl = this.RULE(
-    'overlayDecl',
-    () => {
-      const f = this.open(bOverlay);
-      f.k = f.take(this.CONSUME(T.Overlay));
-      f.a = f.take(this.CONSUME(T.Name, err('expected an overlay name after `overlay`')));
-      this.block(Ctx.Overlay, this.overlayStmt, 'overlay', f);
-      return this.close(f, bOverlay);
-    },
-    this.recover(bOverlay),
-  );
+  /**
+   * `KEYWORD NAME { body }`: `k` the keyword, `a` the name. `stmt` is a
+   * thunk: the statement rules are fields initialised after these.
+   */
+  private named(name: string, kw: TokenType, noun: string, ctx: Ctx, stmt: () => () => unknown, build: Build) {
+    const missingName = err(`expected ${noun === 'overlay' ? 'an' : 'a'} ${noun} name after \`${noun}\``);
+    return this.RULE(
+      name,
+      () => {
+        const f = this.open(build);
+        f.k = f.take(this.CONSUME(kw));
+        f.a = f.take(this.CONSUME(T.Name, missingName));
+        this.block(ctx, stmt(), noun, f);
+        return this.close(f, build);
+      },
+      this.recover(build),
+    );
+  }
 
-  private hostDecl = this.RULE(
-    'hostDecl',
-    () => {
-      const f = this.open(bHost);
-      f.k = f.take(this.CONSUME(T.Host));
-      f.a = f.take(this.CONSUME(T.Name, err('expected a host name after `host`')));
-      this.block(Ctx.Host, this.hostStmt, 'host', f);
-      return this.close(f, bHost);
-    },
-    this.recover(bHost),
-  );
-
-  private bridgeDecl = this.RULE(
-    'bridgeDecl',
-    () => {
-      const f = this.open(bBridge);
-      f.k = f.take(this.CONSUME(T.Bridge));
-      f.a = f.take(this.CONSUME(T.Name, err('expected a bridge name after `bridge`')));
-      this.block(Ctx.Bridge, this.bridgeStmt, 'bridge', f);
-      return this.close(f, bBridge);
-    },
-    this.recover(bBridge),
-  );
-
-  private containerDecl = this.RULE(
-    'containerDecl',
-    () => {
-      const f = this.open(bContainer);
-      f.k = f.take(this.CONSUME(T.Container));
-      f.a = f.take(this.CONSUME(T.Name, err('expected a container name after `container`')));
-      this.block(Ctx.Container, this.containerStmt, 'container', f);
-      return this.close(f, bContainer);
-    },
-    this.recover(bContainer),
-  );
+  private overlayDecl = this.named('overlayDecl', T.Overlay, 'overlay', Ctx.Overlay, () => this.overlayStmt, bOverlay);
+  private hostDecl = this.named('hostDecl', T.Host, 'host', Ctx.Host, () => this.hostStmt, bHost);
+  private bridgeDecl = this.named('bridgeDecl', T.Bridge, 'bridge', Ctx.Bridge, () => this.bridgeStmt, bBridge);
+  private containerDecl = this.named('containerDecl', T.Container, 'container', Ctx.Container, () => this.containerStmt, bContainer);
 
   private expectDecl = this.RULE(
     'expectDecl',
@@ -597,69 +573,53 @@ export class CnetParser extends EmbeddedActionsParser {
   // ---------------------------------------------------------------------------
   // Statements of each body (one node each, in source order)
 
-  private underlayStmt = this.RULE(
-    'underlayStmt',
-    () => this.OR(this.once('underlayStmt', () => [{ ALT: () => this.SUBRULE(this.mtuProp) }, { ALT: () => this.SUBRULE(this.uplinkProp) }])),
-    this.recover(),
-  );
+  /** one statement of a body: the rule of its first word (a thunk: the rules are fields initialised after these) */
+  private statement(name: string, rules: () => (() => unknown)[]) {
+    return this.RULE(name, () => this.OR(this.once(name, () => rules().map((r) => ({ ALT: () => this.SUBRULE(r) })))), this.recover());
+  }
 
-  private overlayStmt = this.RULE(
-    'overlayStmt',
-    () =>
-      this.OR(this.once('overlayStmt', () => [
-        { ALT: () => this.SUBRULE(this.driverProp) },
-        { ALT: () => this.SUBRULE(this.subnetProp) },
-        { ALT: () => this.SUBRULE(this.subnetLengthProp) },
-        { ALT: () => this.SUBRULE(this.backendProp) },
-        { ALT: () => this.SUBRULE(this.mtuProp) },
-        { ALT: () => this.SUBRULE(this.masqueradeProp) },
-        { ALT: () => this.SUBRULE(this.internalProp) },
-        { ALT: () => this.SUBRULE(this.vlanProp) },
-      ])),
-    this.recover(),
-  );
+  private underlayStmt = this.statement('underlayStmt', () => [
+    this.mtuProp,
+    this.uplinkProp,
+  ]);
 
-  private hostStmt = this.RULE(
-    'hostStmt',
-    () =>
-      this.OR(this.once('hostStmt', () => [
-        { ALT: () => this.SUBRULE(this.addressProp) },
-        { ALT: () => this.SUBRULE(this.exposeProp) },
-        { ALT: () => this.SUBRULE(this.userlandProxyProp) },
-        { ALT: () => this.SUBRULE(this.bridgeDecl) },
-        { ALT: () => this.SUBRULE(this.containerDecl) },
-      ])),
-    this.recover(),
-  );
+  private overlayStmt = this.statement('overlayStmt', () => [
+    this.driverProp,
+    this.subnetProp,
+    this.subnetLengthProp,
+    this.backendProp,
+    this.mtuProp,
+    this.masqueradeProp,
+    this.internalProp,
+    this.vlanProp,
+  ]);
 
-  private bridgeStmt = this.RULE(
-    'bridgeStmt',
-    () =>
-      this.OR(this.once('bridgeStmt', () => [
-        { ALT: () => this.SUBRULE(this.subnetProp) },
-        { ALT: () => this.SUBRULE(this.gatewayProp) },
-        { ALT: () => this.SUBRULE(this.iccProp) },
-        { ALT: () => this.SUBRULE(this.masqueradeProp) },
-        { ALT: () => this.SUBRULE(this.internalProp) },
-        { ALT: () => this.SUBRULE(this.mtuProp) },
-        { ALT: () => this.SUBRULE(this.bridgeOverlayProp) },
-      ])),
-    this.recover(),
-  );
+  private hostStmt = this.statement('hostStmt', () => [
+    this.addressProp,
+    this.exposeProp,
+    this.userlandProxyProp,
+    this.bridgeDecl,
+    this.containerDecl,
+  ]);
 
-  private containerStmt = this.RULE(
-    'containerStmt',
-    () =>
-      this.OR(this.once('containerStmt', () => [
-        { ALT: () => this.SUBRULE(this.imageProp) },
-        { ALT: () => this.SUBRULE(this.networkProp) },
-        { ALT: () => this.SUBRULE(this.ipProp) },
-        { ALT: () => this.SUBRULE(this.exposeProp) },
-        { ALT: () => this.SUBRULE(this.publishProp) },
-        { ALT: () => this.SUBRULE(this.linkProp) },
-      ])),
-    this.recover(),
-  );
+  private bridgeStmt = this.statement('bridgeStmt', () => [
+    this.subnetProp,
+    this.gatewayProp,
+    this.iccProp,
+    this.masqueradeProp,
+    this.internalProp,
+    this.mtuProp,
+    this.bridgeOverlayProp,
+  ]);
+
+  private containerStmt = this.statement('containerStmt', () => [
+    this.imageProp,
+    this.networkProp,
+    this.ipProp,
+    this.exposeProp,
+    this.publishProp,
+    this.linkProp,
+  ]);
 
   // ---------------------------------------------------------------------------
   // Properties: a keyword and one value, `k` and `a` of the frame
@@ -700,34 +660,46 @@ export class CnetParser extends EmbeddedActionsParser {
   // ---------------------------------------------------------------------------
   // Properties with more parts
 
-  private vlanProp = this.RULE(
+  /** `KEYWORD VALUE [KEYWORD2 VALUE2]`: k, a, then b, c */
+  private withOption(name: string, kw: TokenType, value: TokenType, message: string, kw2: TokenType, value2: TokenType, message2: string, build: Build) {
+    const m = err(message);
+    const m2 = err(message2);
+    return this.RULE(
+      name,
+      () => {
+        const f = this.open(build);
+        f.k = f.take(this.CONSUME(kw));
+        f.a = f.take(this.CONSUME(value, m));
+        this.OPTION(() => {
+          f.b = f.take(this.CONSUME(kw2));
+          f.c = f.take(this.CONSUME1(value2, m2));
+        });
+        return this.close(f, build);
+      },
+      this.recover(build),
+    );
+  }
+
+  private vlanProp = this.withOption(
     'vlanProp',
-    () => {
-      const f = this.open(bVlan);
-      f.k = f.take(this.CONSUME(T.Vlan));
-      f.a = f.take(this.CONSUME(T.Integer, err('expected a VLAN id like 10 after `vlan`')));
-      this.OPTION(() => {
-        f.b = f.take(this.CONSUME(T.Subnet));
-        f.c = f.take(this.CONSUME(T.PrefixLike, err('expected a prefix like 10.20.10.0/24 after `subnet`')));
-      });
-      return this.close(f, bVlan);
-    },
-    this.recover(bVlan),
+    T.Vlan,
+    T.Integer,
+    'expected a VLAN id like 10 after `vlan`',
+    T.Subnet,
+    T.PrefixLike,
+    'expected a prefix like 10.20.10.0/24 after `subnet`',
+    bVlan,
   );
 
-  private addressProp = this.RULE(
+  private addressProp = this.withOption(
     'addressProp',
-    () => {
-      const f = this.open(bAddress);
-      f.k = f.take(this.CONSUME(T.AddressKw));
-      f.a = f.take(this.CONSUME(T.AddressLike, err('expected an IPv4 address like 192.168.10.11 after `address`')));
-      this.OPTION(() => {
-        f.b = f.take(this.CONSUME(T.On));
-        f.c = f.take(this.CONSUME(T.Name, err('expected an underlay name after `on`')));
-      });
-      return this.close(f, bAddress);
-    },
-    this.recover(bAddress),
+    T.AddressKw,
+    T.AddressLike,
+    'expected an IPv4 address like 192.168.10.11 after `address`',
+    T.On,
+    T.Name,
+    'expected an underlay name after `on`',
+    bAddress,
   );
 
   private exposeProp = this.RULE(
@@ -814,20 +786,7 @@ export class CnetParser extends EmbeddedActionsParser {
     this.recover(bPublish),
   );
 
-  private linkProp = this.RULE(
-    'linkProp',
-    () => {
-      const f = this.open(bLink);
-      f.k = f.take(this.CONSUME(T.Link));
-      f.a = f.take(this.CONSUME(T.Name, err('expected a container name after `link`')));
-      this.OPTION(() => {
-        f.b = f.take(this.CONSUME(T.As));
-        f.c = f.take(this.CONSUME1(T.Name, err('expected an alias name after `as`')));
-      });
-      return this.close(f, bLink);
-    },
-    this.recover(bLink),
-  );
+  private linkProp = this.withOption('linkProp', T.Link, T.Name, 'expected a container name after `link`', T.As, T.Name, 'expected an alias name after `as`', bLink);
 
   /** `80`, `80/tcp`: into the `ports` (and the extent) of the frame of the rule that asks for it */
   private port = this.RULE(
