@@ -41,6 +41,9 @@ export function tokenSpan(t: IToken): A.Span {
  * One class with every field set in the constructor, so every frame has
  * the same shape.
  */
+/** a rule's builder: its node from its frame */
+export type Build = (b: AstBuilder, f: Frame) => unknown;
+
 export class Frame {
   /** where the rule's first token will be in the parser's input (decls: the extent when `}` is missing) */
   idx = 0;
@@ -63,7 +66,7 @@ export class Frame {
   /** decls: the end of the last real token consumed, when `}` is missing (set by the grammar) */
   lastEnd = -1;
   /** builds the rule's node from this frame */
-  build: ((b: AstBuilder, f: Frame) => unknown) | undefined = undefined;
+  build: Build | undefined = undefined;
   /** an underlay's prefix, built when consumed (its errors in source order) */
   prefix: A.PrefixLit | undefined = undefined;
 
@@ -432,25 +435,24 @@ export class AstBuilder {
     return b as A.UnderlayDecl;
   }
 
+  /** `KIND NAME { props }`: the body's statements are its properties */
+  private withProps<D>(f: Frame, kind: string): D | undefined {
+    const d: { props?: unknown } | undefined = this.declBase(f, kind) as { props?: unknown } | undefined;
+    if (!d) return undefined;
+    d.props = this.items(f);
+    return d as D;
+  }
+
   overlay(f: Frame): A.OverlayDecl | undefined {
-    const b: Mutable<Partial<A.OverlayDecl>> | undefined = this.declBase(f, 'overlay');
-    if (!b) return undefined;
-    b.props = this.items<A.OverlayProp>(f);
-    return b as A.OverlayDecl;
+    return this.withProps<A.OverlayDecl>(f, 'overlay');
   }
 
   bridge(f: Frame): A.BridgeDecl | undefined {
-    const d: Mutable<Partial<A.BridgeDecl>> | undefined = this.declBase(f, 'bridge');
-    if (!d) return undefined;
-    d.props = this.items<A.BridgeProp>(f);
-    return d as A.BridgeDecl;
+    return this.withProps<A.BridgeDecl>(f, 'bridge');
   }
 
   container(f: Frame): A.ContainerDecl | undefined {
-    const d: Mutable<Partial<A.ContainerDecl>> | undefined = this.declBase(f, 'container');
-    if (!d) return undefined;
-    d.props = this.items<A.ContainerProp>(f);
-    return d as A.ContainerDecl;
+    return this.withProps<A.ContainerDecl>(f, 'container');
   }
 
   host(f: Frame): A.HostDecl | undefined {

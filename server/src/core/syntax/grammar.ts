@@ -30,7 +30,7 @@
  */
 import { EmbeddedActionsParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import type * as A from './ast';
-import { AstBuilder, Frame, isReal, tokenEnd } from './build';
+import { AstBuilder, Frame, isReal, tokenEnd, type Build } from './build';
 import * as T from './tokens';
 
 /** Contexts: the body a statement sits in. */
@@ -129,8 +129,6 @@ function closeMsg(owner: string): { readonly ERR_MSG: string } {
   return o;
 }
 
-/** a rule's builder: its node from its frame */
-type Build = (b: AstBuilder, f: Frame) => unknown;
 
 export class CnetParser extends EmbeddedActionsParser {
   /** errors recorded by `junk` and `trail` during the current parse */
@@ -240,10 +238,16 @@ export class CnetParser extends EmbeddedActionsParser {
   }
 
   /** ends the running rule's frame and builds its node */
-  private close<X>(f: Frame, build: (b: AstBuilder, f: Frame) => X): X | undefined {
+  private close(f: Frame): unknown {
     this.frames.pop();
-    if (this.recording()) return undefined;
-    return build(this.builder, f);
+    return this.finish(f);
+  }
+
+  /** the node of a frame already off the stack (a declaration without its `}` ends at its last real token) */
+  private finish(f: Frame): unknown {
+    if (this.recording() || f.build === undefined) return undefined;
+    if (f.items !== undefined) this.endDecl(f);
+    return f.build(this.builder, f);
   }
 
   /**
@@ -252,30 +256,23 @@ export class CnetParser extends EmbeddedActionsParser {
    * (they rethrew to this one) are dropped first.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the rule's own result type, whatever it is
-  private recover(build?: Build): { recoveryValueFunc: () => any } {
-    return {
-      recoveryValueFunc: () => {
-        const depth = this.ruleDepth();
-        while (this.frames.length > 0 && this.frames[this.frames.length - 1]!.depth > depth) this.frames.pop();
-        if (build === undefined || this.recording()) return undefined;
-        const f = this.frames[this.frames.length - 1];
-        if (f === undefined || f.depth !== depth) return undefined;
-        this.frames.pop();
-        if (f.items !== undefined) this.endDecl(f);
-        return build(this.builder, f);
-      },
-    };
+  private recover(): { recoveryValueFunc: () => any } {
+    return { recoveryValueFunc: () => this.ownFrame() };
+  }
+
+  /** the running rule's frame, off the stack and built (frames of inner rules still above it are dropped) */
+  private ownFrame(): unknown {
+    const depth = this.ruleDepth();
+    while (this.frames.length > 0 && this.frames[this.frames.length - 1]!.depth > depth) this.frames.pop();
+    const f = this.frames[this.frames.length - 1];
+    if (f === undefined || f.depth !== depth) return undefined;
+    this.frames.pop();
+    return this.finish(f);
   }
 
   /** the running rule gives up: its partial node goes to the frame under it, as Chevrotain's partial CST would */
   private abandon(): void {
-    const f = this.frames[this.frames.length - 1];
-    if (f === undefined || f.depth !== this.ruleDepth() || this.recording()) return;
-    this.frames.pop();
-    const build = f.build;
-    if (build === undefined) return;
-    if (f.items !== undefined) this.endDecl(f);
-    const v = build(this.builder, f);
+    const v = this.ownFrame();
     if (v === undefined) return;
     const parent = this.frames[this.frames.length - 1];
     if (parent === undefined) this.decls.push(v as A.Decl);
@@ -284,7 +281,7 @@ export class CnetParser extends EmbeddedActionsParser {
 
   /** a declaration without its `}`: the end of the last real token it consumed */
   private endDecl(f: Frame): void {
-    if (isReal(f.close) || this.recording()) return;
+    if (isReal(f.close)) return;
     const input = this.input;
     for (let i = Math.min(this.consumedIdx(), input.length - 1); i >= f.idx; i--) {
       const t = input[i]!;
@@ -417,7 +414,6 @@ export class CnetParser extends EmbeddedActionsParser {
       },
     });
     if (opened) f.close = this.consume(7, T.RCurly, closeMsg(owner));
-    this.endDecl(f);
   }
 
   private bodyFollows(stop: ReadonlySet<TokenType>): boolean {
@@ -504,9 +500,9 @@ export class CnetParser extends EmbeddedActionsParser {
       this.OPTION(() => {
         f.a = f.take(this.CONSUME(T.StringLike));
       });
-      return this.close(f, bTopology);
+      return this.close(f);
     },
-    this.recover(bTopology),
+    this.recover(),
   );
 
   private underlayDecl = this.RULE(
@@ -519,9 +515,9 @@ export class CnetParser extends EmbeddedActionsParser {
       // built now so its errors come before those of the body
       if (!this.recording()) f.prefix = this.builder.prefix(isReal(f.b) ? f.b : undefined);
       this.block(Ctx.Underlay, this.underlayStmt, 'underlay', f);
-      return this.close(f, bUnderlay);
+      return this.close(f);
     },
-    this.recover(bUnderlay),
+    this.recover(),
   );
 
   /**
@@ -537,9 +533,9 @@ export class CnetParser extends EmbeddedActionsParser {
         f.k = f.take(this.CONSUME(kw));
         f.a = f.take(this.CONSUME(T.Name, missingName));
         this.block(ctx, stmt(), noun, f);
-        return this.close(f, build);
+        return this.close(f);
       },
-      this.recover(build),
+      this.recover(),
     );
   }
 
@@ -565,9 +561,9 @@ export class CnetParser extends EmbeddedActionsParser {
         f.d = f.take(this.CONSUME(T.Colon));
         this.SUBRULE(this.port);
       });
-      return this.close(f, bExpect);
+      return this.close(f);
     },
-    this.recover(bExpect),
+    this.recover(),
   );
 
   // ---------------------------------------------------------------------------
@@ -631,9 +627,9 @@ export class CnetParser extends EmbeddedActionsParser {
         const f = this.open(build);
         f.k = f.take(this.CONSUME(kw));
         f.a = f.take(this.CONSUME1(value, err(message)));
-        return this.close(f, build);
+        return this.close(f);
       },
-      this.recover(build),
+      this.recover(),
     );
   }
 
@@ -674,9 +670,9 @@ export class CnetParser extends EmbeddedActionsParser {
           f.b = f.take(this.CONSUME(kw2));
           f.c = f.take(this.CONSUME1(value2, m2));
         });
-        return this.close(f, build);
+        return this.close(f);
       },
-      this.recover(build),
+      this.recover(),
     );
   }
 
@@ -715,9 +711,9 @@ export class CnetParser extends EmbeddedActionsParser {
         this.MANY1(() => this.CONSUME(T.Newline));
         this.SUBRULE1(this.port);
       });
-      return this.close(f, bExpose);
+      return this.close(f);
     },
-    this.recover(bExpose),
+    this.recover(),
   );
 
   private networkProp = this.RULE(
@@ -760,9 +756,9 @@ export class CnetParser extends EmbeddedActionsParser {
           },
         ],
       })));
-      return this.close(f, bNetwork);
+      return this.close(f);
     },
-    this.recover(bNetwork),
+    this.recover(),
   );
 
   private publishProp = this.RULE(
@@ -781,9 +777,9 @@ export class CnetParser extends EmbeddedActionsParser {
         f.take(this.CONSUME(T.Slash));
         f.x = f.take(this.CONSUME1(T.Identifier, err('expected a protocol like tcp or udp after `/`')));
       });
-      return this.close(f, bPublish);
+      return this.close(f);
     },
-    this.recover(bPublish),
+    this.recover(),
   );
 
   private linkProp = this.withOption('linkProp', T.Link, T.Name, 'expected a container name after `link`', T.As, T.Name, 'expected an alias name after `as`', bLink);
@@ -801,9 +797,9 @@ export class CnetParser extends EmbeddedActionsParser {
           g.c = g.take(this.CONSUME(T.Identifier, err('expected a protocol like tcp or udp after `/`')));
         }),
       );
-      return this.close(f, this.portInto);
+      return this.close(f);
     },
-    this.recover((b, f) => this.portInto(b, f)),
+    this.recover(),
   );
 
   /** the port's literal into the frame under it (the frame of `port` is already off the stack) */
