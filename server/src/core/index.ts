@@ -14,6 +14,7 @@ import { diag, sortDiagnostics, type Diagnostic } from './diagnostics';
 import type { Document } from './syntax/ast';
 import type { Endpoint, Topology } from './model/types';
 import type { Reachability } from './reach/api';
+import { keepShape } from './shapes';
 
 export interface Analysis {
   readonly text: string;
@@ -165,3 +166,6 @@ function emptyTopology(document: Document): Topology {
 
 export type { Diagnostic } from './diagnostics';
 export type { Verdict, Hop, Disposition } from './explain/trace';
+
+// one analysis object per edit (shapes.ts)
+keepShape(new PhasedAnalysis(''));

@@ -45,6 +45,7 @@ import { diag, type Diagnostic, type Fix } from '../diagnostics';
 import { broadcastOf, cidrContains, cidrLast, cidrOverlaps, firstHost, formatCidr, formatIp, hostCount, parseCidr } from './ip';
 import { addressOf, cidrOf, closestName, portOf, protocolOf, validPortNumber } from './literals';
 import { computeMtus, DEFAULT_MTU } from './mtu';
+import { keepShape } from '../shapes';
 
 type Mut<T> = { -readonly [K in keyof T]: T[K] };
 type Named = Underlay | Overlay | Host | Container;
@@ -925,3 +926,6 @@ export function subnetRelated(seg: Segment): { span: Span; message: string }[] {
   }
   return [];
 }
+
+// the builder lives only while one model is built (shapes.ts)
+keepShape(new Builder({ text: '', decls: [], comments: [], errors: [] }));

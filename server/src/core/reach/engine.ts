@@ -16,6 +16,7 @@ import { LOOPBACK, type DataPlane } from '../dataplane/types';
 import { INTERNET_IP, listener, sameStack, stackOfContainer, stepsOf, targetPorts, Walk, type Stack, type Target, type WalkResult } from './walk';
 import { computeMatrix } from './matrix';
 import { summarize } from './summary';
+import { keepShape } from '../shapes';
 
 /** How telling a failure is: the packet got further, or the fix is more specific. */
 const RANK: Record<Disposition, number> = {
@@ -255,3 +256,6 @@ function viaOwnPublish(tgt: Target, port: number | null, protocol: Protocol): bo
   const h = tgt.stack.host;
   return h.containers.some((c) => c.mode.kind === 'bridged' && c.publishes.some((p) => p.hostPort === port && p.protocol === protocol));
 }
+
+// an engine lives as long as its analysis (shapes.ts)
+keepShape(new ReachEngine(undefined as unknown as Topology));

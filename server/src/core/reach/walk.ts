@@ -7,6 +7,7 @@
  */
 import type { Attachment, Container, Host, Ip, Protocol, Segment } from '../model/types';
 import { cidrContains, formatCidr, formatIp } from '../model/ip';
+import { keepShape } from '../shapes';
 import type { Disposition, Hop, HopAction } from '../explain/trace';
 import type { Span } from '../syntax/ast';
 import {
@@ -607,3 +608,7 @@ export function underlayPath(a: Host, b: Host): [Ip, Ip] | undefined {
 export function segmentLabel(seg: Segment): string {
   return seg.bridge ? bridgeDevice(seg.bridge) : `${seg.overlay?.name ?? seg.id}${seg.vlan !== undefined ? ` vlan ${seg.vlan}` : ''}`;
 }
+
+// a walk lives only while one verdict is computed (shapes.ts)
+keepShape(new Walk(undefined as unknown as DataPlane, undefined as unknown as Target, 'tcp'));
+keepShape(new Stop('NO_ROUTE'));

@@ -28,6 +28,7 @@
  *   character where one does (Chevrotain's re-sync).
  */
 import type { IToken, TokenType } from 'chevrotain';
+import { keepShape } from '../shapes';
 import * as T from './tokens';
 
 export interface FastLexed {
@@ -294,3 +295,7 @@ export function fastLex(text: string, start = 0, end = text.length): FastLexed {
   for (let t = cursor.next(); t !== undefined; t = cursor.next()) tokens.push(t);
   return { tokens, comments: cursor.comments, errors: cursor.errors };
 }
+
+// the cursor's map and a token's (shapes.ts)
+keepShape(new LexCursor('', 0, 0));
+keepShape(token('', 0, T.Identifier));

@@ -14,6 +14,7 @@ import { isReal, tokenSpan } from './build';
 import { CnetParser, MISSING_RCURLY, show } from './grammar';
 import { fastLex, LexCursor } from './lexer';
 import * as T from './tokens';
+import { keepShape } from '../shapes';
 
 let shared: CnetParser | undefined;
 /** One parser instance, re-armed per input (building one analyses the grammar: slow). */
@@ -322,6 +323,8 @@ class RegionSource {
     }
   }
 }
+
+keepShape(new RegionSource('', 0, 0));
 
 function moveTail<X>(from: X[], to: X[], moves: (x: X) => boolean): void {
   let i = from.length;
