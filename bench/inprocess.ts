@@ -41,6 +41,36 @@ function time(runs: number, f: () => unknown): Summary {
   return summary(xs);
 }
 
+/**
+ * `f` and `g` timed in alternation (each warm, each after a full collection)
+ * and the median of the ratios of each pair: on a shared machine whose speed
+ * moves 20-30 % within a run, the ratio of two medians taken minutes apart
+ * moved with it; a pair's two figures share their moment.
+ */
+function paired(runs: number, f: () => unknown, g: () => unknown): { a: Summary; b: Summary; ratio: Summary } {
+  for (const h of [f, g]) {
+    const w0 = performance.now();
+    for (let w = 0; w < 2 || (w < 50 && performance.now() - w0 < 300); w++) h();
+  }
+  const as: number[] = [];
+  const bs: number[] = [];
+  const rs: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    gc();
+    let t0 = performance.now();
+    f();
+    const a = performance.now() - t0;
+    gc();
+    t0 = performance.now();
+    g();
+    const b = performance.now() - t0;
+    as.push(a);
+    bs.push(b);
+    rs.push(a / b);
+  }
+  return { a: summary(as), b: summary(bs), ratio: summary(rs) };
+}
+
 async function loadYaml(): Promise<((s: string) => unknown) | undefined> {
   try {
     const y = (await import('yaml')) as { parse: (s: string) => unknown };
@@ -68,7 +98,12 @@ async function main(): Promise<void> {
   });
   const topology = buildModel(doc).topology;
   const expects = time(runs, () => checkExpectations(topology, new ReachEngine(topology)));
-  const analyzeT = time(runs, () => analyze(g.text));
+  // analyze() and the JSON.parse floor in alternation, so the ratio of the pair compares the same moments of a noisy machine
+  const { a: analyzeT, b: jsonParse, ratio: analyzeVsJson } = paired(
+    size >= 10000 ? runs : Math.max(runs, 15),
+    () => analyze(g.text),
+    () => JSON.parse(g.json),
+  );
   const a = analyze(g.text);
   const diagnostics: Record<string, number> = {};
   for (const d of a.diagnostics) diagnostics[d.code] = (diagnostics[d.code] ?? 0) + 1;
@@ -87,7 +122,6 @@ async function main(): Promise<void> {
     }
   });
 
-  const jsonParse = time(runs, () => JSON.parse(g.json));
   const yamlParse = await loadYaml();
   let yaml: Summary | undefined;
   if (yamlParse) yaml = time(Math.min(runs, 3), () => yamlParse(g.compose));
@@ -111,6 +145,7 @@ async function main(): Promise<void> {
     modelChecks,
     expectsReach: expects,
     analyze: analyzeT,
+    analyzeVsJson,
     matrix,
     jsonParse,
     jsonChars: g.json.length,

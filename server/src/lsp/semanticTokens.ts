@@ -9,6 +9,7 @@ import type { Range, SemanticTokens, SemanticTokensDelta, SemanticTokensLegend }
 import type * as ast from '../core/syntax/ast';
 import { lex, tokenStream } from '../core/syntax/parser';
 import { validSpan, type Snapshot } from './snapshot';
+import { keepShape } from '../core/shapes';
 
 export const TOKEN_TYPES = ['host', 'bridge', 'container', 'overlay', 'underlay', 'keyword', 'number', 'string', 'address', 'prefix', 'port', 'enumMember', 'operator'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'defaultLibrary'] as const;
@@ -93,6 +94,8 @@ class TokenBuffer {
     return out;
   }
 }
+// a buffer lives only while one request is answered (core/shapes.ts)
+keepShape(new TokenBuffer(0));
 
 export function collectTokens(snap: Snapshot): CollectedTokens {
   return snap.memo('semanticTokens', () => run(collect(snap)));
