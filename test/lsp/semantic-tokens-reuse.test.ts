@@ -63,8 +63,9 @@ describe('lsp: semantic tokens reused across versions equal a from-scratch compu
       version++;
       snap = snapshotOf(text, version);
       // as the server does while idle: some of the steps, or all, before the request
-      const steps = semanticTokensSteps(snap, () => prev);
-      const ahead = Math.floor(rnd() * 8);
+      // a slice of 0 ms yields at every point it may (a request can come in anywhere), 4 ms as the server runs it
+      const steps = semanticTokensSteps(snap, () => prev, rnd() < 0.6 ? 0 : 4);
+      const ahead = Math.floor(rnd() * 60);
       let precomputed: FullTokens | undefined;
       for (let k = 0; k < ahead && !precomputed; k++) {
         const r = steps.next();

@@ -8,7 +8,7 @@
 import type { Range, SemanticTokens, SemanticTokensDelta, SemanticTokensLegend } from 'vscode-languageserver';
 import type * as ast from '../core/syntax/ast';
 import { lex, tokenStream } from '../core/syntax/parser';
-import { validSpan, type Snapshot } from './snapshot';
+import { pacer, validSpan, type Snapshot } from './snapshot';
 import { keepShape } from '../core/shapes';
 
 export const TOKEN_TYPES = ['host', 'bridge', 'container', 'overlay', 'underlay', 'keyword', 'number', 'string', 'address', 'prefix', 'port', 'enumMember', 'operator'] as const;
@@ -112,16 +112,21 @@ function run<T>(steps: Generator<void, T>): T {
 /** a span a token can be made of: valid and not empty */
 const ok = (span: ast.Span | undefined): span is ast.Span => validSpan(span) && span.end > span.start;
 
-/** the collection, in steps (it yields between them; see semanticTokensSteps) */
-function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
-  const occ = snap.occurrences();
+/** never due: a synchronous run of a step generator */
+const never = (): boolean => false;
+
+/** the collection, in steps (it yields when `due()`; see semanticTokensSteps) */
+function* collect(snap: Snapshot, due: () => boolean = never): Generator<void, CollectedTokens> {
+  const occ = yield* snap.occurrenceSteps(due);
   // occurrences: sorted by (start, end ascending); re-sorted (stably) below only if two share a start
   const names = new TokenBuffer(occ.length);
-  for (const o of occ) {
+  for (let i = 0; i < occ.length; i++) {
+    const o = occ[i]!;
     const s = o.symbol;
     let mods = o.decl ? DECLARATION : 0;
     if (s.kind === 'bridge' && s.isDefault) mods |= DEFAULT_LIBRARY;
     if (ok(o.span)) names.push(o.span.start, o.span.end, T(s.kind) | (mods << 8));
+    if ((i & 1023) === 1023 && due()) yield;
   }
   const lits = new TokenBuffer(occ.length);
   const add = (span: ast.Span | undefined, type: number, mods = 0) => {
@@ -194,7 +199,7 @@ function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
   };
   let walked = 0;
   for (const d of snap.analysis.document.decls) {
-    if (++walked % 2000 === 0) yield;
+    if ((++walked & 127) === 0 && due()) yield;
     add(d.keyword, KEYWORD);
     switch (d.kind) {
       case 'topology':
@@ -216,6 +221,7 @@ function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
         for (const c of d.containers) {
           add(c.keyword, KEYWORD);
           props(c.props);
+          if ((++walked & 127) === 0 && due()) yield;
         }
         break;
       case 'expect':
@@ -224,10 +230,10 @@ function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
         break;
     }
   }
-  yield;
+  if (due()) yield;
   // a stable sort of names then literals by (start, end descending): each run sorted, then merged (names first on a tie)
   const out = merge(names.sorted(), lits.sorted());
-  yield;
+  if (due()) yield;
   // keywords the AST keeps no span for (`on`, `as`, `vlan`/`ip` after `network`, …) and `internet`,
   // from the parse's own token stream (no second lexing); both lists are in source order, merged
   const extra = new TokenBuffer(1024);
@@ -247,6 +253,7 @@ function* collect(snap: Snapshot): Generator<void, CollectedTokens> {
     for (let i = 0; i < d.length; i += 3) {
       const k = kinds[d[i + 2]!]!;
       if (k === 'keyword' || k === 'bool' || k === 'identifier') consider(d[i]!, d[i]! + d[i + 1]!, k);
+      if (i % 12288 === 12285 && due()) yield;
     }
   } else {
     for (const t of snap.memo('lex', () => lex(snap.text))) consider(t.span.start, t.span.end, t.kind);
@@ -281,6 +288,11 @@ function merge(x: TokenBuffer, y: TokenBuffer): TokenBuffer {
  * one pass in offset order with a line cursor (no per-token search).
  */
 function encode(snap: Snapshot, from: number, to: number): Int32Array {
+  return run(encodeSteps(snap, from, to, never));
+}
+
+/** `encode` in steps (it yields when `due()`) */
+function* encodeSteps(snap: Snapshot, from: number, to: number, due: () => boolean): Generator<void, Int32Array> {
   const toks = collectTokens(snap);
   const lines = snap.lines;
   const lineCount = lines.lineCount;
@@ -316,6 +328,7 @@ function encode(snap: Snapshot, from: number, to: number): Int32Array {
     prevLine = line;
     prevChar = character;
     lastEnd = end;
+    if ((i & 4095) === 4095 && due()) yield;
   }
   return data.subarray(0, k);
 }
@@ -452,23 +465,19 @@ export function semanticTokensDelta(snap: Snapshot, previous: FullTokens): Seman
  * for a caller that computes them while the server is idle and yields
  * between steps (issue 13): a request that comes in between is answered
  * first, and the tokens request that follows a build finds them memoised.
- * `base` is read at the last step (the result last sent by then).
+ * `base` is read at the last step (the result last sent by then). A step
+ * ends once it has run `sliceMs` (`pacer`), so a request waits at most that.
  */
-export function* semanticTokensSteps(snap: Snapshot, base: () => FullTokens | undefined): Generator<void, FullTokens> {
-  snap.occurrences();
-  yield;
+export function* semanticTokensSteps(snap: Snapshot, base: () => FullTokens | undefined, sliceMs = 4): Generator<void, FullTokens> {
+  const due = pacer(sliceMs);
   // a request in between may have computed the result: then the rest is not done again
-  const steps = collect(snap);
-  let r = steps.next();
-  for (; !r.done; r = steps.next()) {
-    yield;
-    if (built.has(snap)) return semanticTokensFull(snap);
-  }
-  const collected = r.value;
-  snap.memo('semanticTokens', () => collected);
-  yield;
+  const collected = yield* collect(snap, due);
   if (built.has(snap)) return semanticTokensFull(snap);
-  wholeEncoding(snap);
+  snap.memo('semanticTokens', () => collected);
+  if (due()) yield;
+  const ints = yield* encodeSteps(snap, 0, snap.text.length, due);
+  if (built.has(snap)) return semanticTokensFull(snap);
+  snap.memo('semanticTokens/ints', () => ints);
   yield;
   const from = base();
   const full = semanticTokensFull(snap, from);

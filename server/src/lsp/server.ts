@@ -79,15 +79,36 @@ export function startServer(connection: Connection): void {
   function precomputeTokens(snap: Snapshot): void {
     if (!lastTokens.has(snap.uri)) return;
     const steps = semanticTokensSteps(snap, () => lastTokens.get(snap.uri));
+    const job = { snap, steps };
+    precomputing.set(snap.uri, job);
     const next = () => {
-      if (store.peek(snap.uri) !== snap || documents.get(snap.uri)?.version !== snap.version) return;
+      if (precomputing.get(snap.uri) !== job) return; // finished by a request, or superseded
+      if (store.peek(snap.uri) !== snap || documents.get(snap.uri)?.version !== snap.version) {
+        precomputing.delete(snap.uri);
+        return;
+      }
       try {
         if (!steps.next().done) setImmediate(next);
+        else precomputing.delete(snap.uri);
       } catch {
-        /* the request computes them again and reports the failure */
+        precomputing.delete(snap.uri); /* the request computes them again and reports the failure */
       }
     };
     setImmediate(next);
+  }
+  /** per document, the precompute under way (its snapshot and its remaining steps) */
+  const precomputing = new Map<string, { snap: Snapshot; steps: Generator<void, unknown> }>();
+
+  /** A tokens request for `snap` finishes the precompute under way for it (the steps done are not done again). */
+  function finishPrecompute(snap: Snapshot): void {
+    const job = precomputing.get(snap.uri);
+    if (!job || job.snap !== snap) return;
+    precomputing.delete(snap.uri);
+    try {
+      for (let r = job.steps.next(); !r.done; r = job.steps.next());
+    } catch {
+      /* the request computes them again and reports the failure */
+    }
   }
 
   /** failures already logged (feature + message): a feature failing on every keystroke logs once, not a flood */
@@ -185,6 +206,7 @@ export function startServer(connection: Connection): void {
     opening.delete(e.document.uri);
     store.close(e.document.uri);
     lastTokens.delete(e.document.uri);
+    precomputing.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -203,6 +225,7 @@ export function startServer(connection: Connection): void {
   connection.languages.semanticTokens.on(
     guard('semanticTokens', { data: [] } as SemanticTokens, (s) => {
       // the last result sent is the base: what is unchanged since is copied from it (issue 13)
+      finishPrecompute(s);
       const r = semanticTokensFull(s, lastTokens.get(s.uri));
       lastTokens.set(s.uri, r);
       return r;
@@ -210,6 +233,7 @@ export function startServer(connection: Connection): void {
   );
   connection.languages.semanticTokens.onDelta(
     guard('semanticTokens/delta', { data: [] } as SemanticTokens | SemanticTokensDelta, (s, p) => {
+      finishPrecompute(s);
       const prev = lastTokens.get(s.uri);
       const r = prev && prev.resultId === p.previousResultId ? semanticTokensDelta(s, prev) : semanticTokensFull(s, prev);
       lastTokens.set(s.uri, semanticTokensFull(s));

@@ -64,6 +64,16 @@ export class Snapshot {
   /** Every declaration name and resolved reference, sorted by offset. */
   occurrences(): readonly Occurrence[] {
     if (this.occ) return this.occ;
+    const steps = this.occurrenceSteps(() => false);
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /**
+   * `occurrences()` in steps: it yields whenever `due()` says its slice of
+   * time is over (the semantic-token precompute runs it between requests).
+   */
+  *occurrenceSteps(due: () => boolean): Generator<void, readonly Occurrence[]> {
+    if (this.occ) return this.occ;
     const t = this.topology;
     const out: Occurrence[] = [];
     const declare = (symbol: Symbol) => {
@@ -76,10 +86,19 @@ export class Snapshot {
       // the implicit docker0 borrows its host's name span: it has no name of its own to point at
       for (const b of h.bridges) if (!b.implicit) declare(b);
     }
-    t.containers.forEach(declare);
-    for (const ref of t.references) {
-      if (ref.target && validSpan(ref.span)) out.push({ span: ref.span, symbol: ref.target, decl: false, ref });
+    const cs = t.containers;
+    for (let i = 0; i < cs.length; i++) {
+      declare(cs[i]!);
+      if ((i & 1023) === 1023 && due()) yield;
     }
+    const refs = t.references;
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i]!;
+      if (ref.target && validSpan(ref.span)) out.push({ span: ref.span, symbol: ref.target, decl: false, ref });
+      if ((i & 1023) === 1023 && due()) yield;
+    }
+    if (due()) yield;
+    if (this.occ) return this.occ; // built meanwhile by a request
     out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     this.occ = out;
     return out;
@@ -132,6 +151,22 @@ export class Snapshot {
     }
     return v;
   }
+}
+
+/**
+ * A clock for work done in steps between requests: `due()` is true once
+ * `sliceMs` went by since the slice began, and then begins the next slice
+ * (the caller yields). Checked every few hundred items, so a slice overruns
+ * by microseconds, and a request that arrives meanwhile waits at most a slice.
+ */
+export function pacer(sliceMs: number): () => boolean {
+  let end = performance.now() + sliceMs;
+  return () => {
+    const now = performance.now();
+    if (now < end) return false;
+    end = now + sliceMs;
+    return true;
+  };
 }
 
 export function endpointName(e: Endpoint): string {
