@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   const g = generate(size, seed);
   const m = g.marks;
   const settings = { diagnostics: { debounceMs: debounce } };
-  const client = await TestClient.start(settings, [path.join(repoRoot(), 'bin', 'cnet-language-server.js'), '--stdio']);
+  // initialised as the extension's client does: it has the TextMate grammar, so keywords and literals are not sent as semantic tokens
+  const client = await TestClient.start(settings, [path.join(repoRoot(), 'bin', 'cnet-language-server.js'), '--stdio'], { textMateGrammar: true });
   const out: Record<string, unknown> = { size, debounceMs: debounce, rounds };
   const lateOrStale: string[] = [];
   try {

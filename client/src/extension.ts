@@ -22,7 +22,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'cnet' }],
     synchronize: { configurationSection: 'cnet' },
-    initializationOptions: { settings: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration('cnet'))) as unknown },
+    initializationOptions: {
+      settings: JSON.parse(JSON.stringify(vscode.workspace.getConfiguration('cnet'))) as unknown,
+      // syntaxes/cnet.tmLanguage.json colours keywords and literals: semantic tokens need only carry what the analysis knows
+      textMateGrammar: true,
+    },
     // hovers carry a "Show route in preview" command link: trusted for cnet.showRoute only
     middleware,
   };

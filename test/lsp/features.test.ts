@@ -352,6 +352,40 @@ describe('lsp: features on cluster.cnet', function () {
       assert.ok(range.data.length > 0 && range.data.length < r.data.length);
     });
 
+    it('semantic tokens for a client with the TextMate grammar: names and closed values only, the same ones', async () => {
+      const decode = (data: number[], legend: { tokenTypes: string[] }) => {
+        const out: string[] = [];
+        let line = 0;
+        let ch = 0;
+        const lines = text.split('\n');
+        for (let i = 0; i < data.length; i += 5) {
+          const [dl, dc, len, type, mods] = data.slice(i, i + 5) as [number, number, number, number, number];
+          line += dl;
+          ch = dl === 0 ? ch + dc : dc;
+          out.push(`${line}:${ch} ${lines[line]!.slice(ch, ch + len)} ${legend.tokenTypes[type]} ${mods}`);
+        }
+        return out;
+      };
+      const g = await TestClient.start(undefined, undefined, { textMateGrammar: true });
+      try {
+        await g.openAndWait(u, text, 1);
+        const legend = g.initializeResult.capabilities.semanticTokensProvider.legend;
+        const lean = decode((await g.request('textDocument/semanticTokens/full', { textDocument: td })).data, legend);
+        const all = decode((await c.request('textDocument/semanticTokens/full', { textDocument: td })).data, legend);
+        const lexical = new Set(['keyword', 'number', 'string', 'address', 'prefix', 'port', 'operator']);
+        // exactly the full set without its keyword and literal tokens
+        assert.deepEqual(lean, all.filter((t) => !lexical.has(t.split(' ')[2]!)));
+        assert.ok(lean.some((t) => / web container 1$/.test(t)), 'the declaration of web');
+        assert.ok(lean.some((t) => / docker0 bridge /.test(t)));
+        assert.ok(!lean.some((t) => / (host|container) keyword /.test(t)));
+        assert.ok(lean.length < all.length / 2, `${lean.length} of ${all.length} tokens`);
+        const range = await g.request('textDocument/semanticTokens/range', { textDocument: td, range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } } });
+        assert.ok(decode(range.data, legend).every((t) => !lexical.has(t.split(' ')[2]!)));
+      } finally {
+        await g.stop();
+      }
+    });
+
     it('inlay hints: auto-assigned addresses and container: members', async () => {
       const hints = await c.request('textDocument/inlayHint', { textDocument: td, range: { start: { line: 0, character: 0 }, end: positionAt(text, text.length) } });
       const label = (h: any) => (typeof h.label === 'string' ? h.label : h.label.map((p: any) => p.value).join(''));

@@ -115,7 +115,8 @@ export class TestClient {
   settings: unknown = { diagnostics: { debounceMs: 20 } };
   initializeResult: any;
 
-  static async start(settings?: unknown, argv: string[] = [path.join(repoRoot(), 'dist', 'server.js'), '--stdio']): Promise<TestClient> {
+  /** `init`: more `initializationOptions` (the VS Code client sends `textMateGrammar: true`) */
+  static async start(settings?: unknown, argv: string[] = [path.join(repoRoot(), 'dist', 'server.js'), '--stdio'], init: Record<string, unknown> = {}): Promise<TestClient> {
     const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     const c = new TestClient(child);
     if (settings !== undefined) c.settings = settings;
@@ -126,7 +127,7 @@ export class TestClient {
         workspace: { configuration: true },
         textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true, tagSupport: { valueSet: [1, 2] } } },
       },
-      initializationOptions: { settings: c.settings },
+      initializationOptions: { ...init, settings: c.settings },
     });
     await c.conn.sendNotification('initialized', {});
     return c;

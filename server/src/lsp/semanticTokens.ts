@@ -44,6 +44,8 @@ const ADDRESS = T('address');
 const PREFIX = T('prefix');
 const PORT = T('port');
 const OPERATOR = T('operator');
+/** by type index: a keyword or literal type, which a TextMate grammar colours as well (SnapshotOptions.lexicalTokens) */
+const LEXICAL: readonly boolean[] = TOKEN_TYPES.map((t) => ['keyword', 'number', 'string', 'address', 'prefix', 'port', 'operator'].includes(t));
 const DECLARATION = mod('declaration');
 const DEFAULT_LIBRARY = mod('defaultLibrary');
 
@@ -129,8 +131,10 @@ function* collect(snap: Snapshot, due: () => boolean = never): Generator<void, C
     if ((i & 1023) === 1023 && due()) yield;
   }
   const lits = new TokenBuffer(occ.length);
+  // keywords and literals are left to the client's grammar when it has one (SnapshotOptions.lexicalTokens)
+  const lexical = snap.options.lexicalTokens !== false;
   const add = (span: ast.Span | undefined, type: number, mods = 0) => {
-    if (ok(span)) lits.push(span.start, span.end, type | (mods << 8));
+    if (ok(span) && (lexical || !LEXICAL[type])) lits.push(span.start, span.end, type | (mods << 8));
   };
   const addr = (a: ast.AddressLit | undefined) => add(a?.span, ADDRESS);
   const prefix = (p: ast.PrefixLit | undefined) => add(p?.span, PREFIX);
@@ -242,7 +246,9 @@ function* collect(snap: Snapshot, due: () => boolean = never): Generator<void, C
   const consider = (start: number, end: number, kind: string) => {
     while (j < out.length && out.start[j]! < start) j++;
     if (j < out.length && out.start[j] === start) return; // covered
-    if (kind === 'keyword') extra.push(start, end, KEYWORD);
+    if (kind === 'keyword') {
+      if (lexical) extra.push(start, end, KEYWORD);
+    }
     else if (kind === 'bool') extra.push(start, end, ENUM);
     else if (kind === 'identifier' && end - start === 8 && text.startsWith('internet', start)) extra.push(start, end, ENUM | (DEFAULT_LIBRARY << 8));
   };

@@ -52,6 +52,8 @@ export function startServer(connection: Connection): void {
   let pullConfiguration = false;
   const log = (m: string) => connection.console.error(m);
 
+  /** set at `initialize` from the client's options, read by every snapshot built after */
+  const snapshotOptions: { lexicalTokens?: boolean } = {};
   const store = new AnalysisStore(
     documents,
     {
@@ -65,6 +67,7 @@ export function startServer(connection: Connection): void {
       error: log,
     },
     () => settings.debounceMs,
+    snapshotOptions,
   );
 
   /** per document, the last full result sent (what a delta request's previousResultId names) */
@@ -143,8 +146,10 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = !!params.capabilities.workspace?.configuration;
-    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    const init = params.initializationOptions as { settings?: unknown; textMateGrammar?: unknown } | undefined;
     if (init?.settings) settings = readSettings(init.settings, settings);
+    // a client with the extension's TextMate grammar colours keywords and literals itself: semantic tokens carry the rest
+    if (init?.textMateGrammar === true) snapshotOptions.lexicalTokens = false;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

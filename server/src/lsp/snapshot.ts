@@ -23,6 +23,18 @@ export interface Occurrence {
 
 export type VerdictResult = { readonly verdict: Verdict } | { readonly error: string };
 
+/** How a snapshot's features answer, fixed per server (the client's `initializationOptions`). */
+export interface SnapshotOptions {
+  /**
+   * Semantic tokens for keywords and literals (strings, numbers, addresses,
+   * prefixes, ports, arrows) too, not only for what the analysis knows
+   * (names by kind, closed values). Default true; false for a client that
+   * colours those with its own grammar (the extension's TextMate grammar):
+   * at 10,000 containers that is two thirds fewer tokens to send.
+   */
+  readonly lexicalTokens?: boolean;
+}
+
 export class Snapshot {
   readonly lines: LineIndex;
   private occ?: Occurrence[];
@@ -33,6 +45,7 @@ export class Snapshot {
     readonly uri: string,
     readonly version: number,
     readonly analysis: Analysis,
+    readonly options: SnapshotOptions = {},
   ) {
     this.lines = new LineIndex(analysis.text);
   }

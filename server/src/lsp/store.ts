@@ -28,7 +28,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { IncrementalParser } from '../core/syntax/incremental';
 import { analyze, PhasedAnalysis } from '../core/index';
-import { Snapshot } from './snapshot';
+import { Snapshot, type SnapshotOptions } from './snapshot';
 
 export interface DocumentSource {
   get(uri: string): TextDocument | undefined;
@@ -71,6 +71,7 @@ export class AnalysisStore {
     private readonly documents: DocumentSource,
     private readonly events: StoreEvents,
     private readonly debounceMs: () => number,
+    private readonly snapshotOptions: SnapshotOptions = {},
   ) {}
 
   /** A document was opened or edited: analyse it after the debounce delay (immediately when `now`). */
@@ -196,7 +197,7 @@ export class AnalysisStore {
     const current = this.documents.get(uri);
     // stale: a newer version exists; never cache or publish it
     if (!current || current.version !== job.version || this.entries.get(uri) !== entry) return undefined;
-    const snapshot = new Snapshot(uri, job.version, job.analysis.finish());
+    const snapshot = new Snapshot(uri, job.version, job.analysis.finish(), this.snapshotOptions);
     this.builds++;
     entry.snapshot = snapshot;
     entry.released = undefined;
@@ -215,7 +216,7 @@ export class AnalysisStore {
     const r = entry.released;
     if (entry.snapshot || !r) return entry.snapshot;
     try {
-      entry.snapshot = new Snapshot(uri, r.version, analyze(r.text));
+      entry.snapshot = new Snapshot(uri, r.version, analyze(r.text), this.snapshotOptions);
       entry.released = undefined;
     } catch (e) {
       this.events.error(`analysis of ${uri} v${r.version} failed again: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
