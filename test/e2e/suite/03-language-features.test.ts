@@ -190,6 +190,27 @@ describe('language features', () => {
     assert.strictEqual(core1.children.find((c) => c.name === 'web')!.kind, vscode.SymbolKind.Class);
   });
 
+  it('semantic tokens: names coloured by kind; keywords and literals left to the TextMate grammar', async () => {
+    const { document: doc } = await shop();
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>('vscode.provideDocumentSemanticTokensLegend', doc.uri);
+    const tokens = await vscode.commands.executeCommand<vscode.SemanticTokens>('vscode.provideDocumentSemanticTokens', doc.uri);
+    assert.ok(legend && tokens && tokens.data.length > 0, 'no semantic tokens');
+    const found: string[] = [];
+    let line = 0;
+    let ch = 0;
+    for (let i = 0; i < tokens.data.length; i += 5) {
+      const dl = tokens.data[i]!;
+      line += dl;
+      ch = dl === 0 ? ch + tokens.data[i + 1]! : tokens.data[i + 1]!;
+      const word = doc.lineAt(line).text.slice(ch, ch + tokens.data[i + 2]!);
+      found.push(`${word} ${legend.tokenTypes[tokens.data[i + 3]!]}`);
+    }
+    for (const t of ['web container', 'core-01 host', 'lan underlay']) assert.ok(found.includes(t), `${t} missing: ${found.join(', ')}`);
+    // the extension's client says it has the grammar (initializationOptions.textMateGrammar): no keyword or literal tokens
+    const lexical = found.filter((t) => /\s(keyword|number|string|address|prefix|port|operator)$/.test(t));
+    assert.deepStrictEqual(lexical, []);
+  });
+
   it('format document re-indents by nesting and is idempotent', async () => {
     const ed = await open('messy.cnet');
     const doc = ed.document;
