@@ -217,6 +217,8 @@ export class CnetParser extends EmbeddedActionsParser {
     this.grammarErrors = [];
     this.builder = new AstBuilder();
     this.frames = [];
+    // disarmed after a parse: the pooled frames drop the last tokens they held (and, through their images, the old text)
+    if (tokens.length === 0) for (const f of this.pool) f.reset();
   }
 
   // ---------------------------------------------------------------------------
