@@ -12,7 +12,7 @@ import {
 } from 'vscode-languageserver';
 import type { Container, Host, Overlay, Segment, Topology } from '../core/model/types';
 import { broadcastOf, cidrContains, cidrLast, firstHost, formatCidr, formatIp } from '../core/model/ip';
-import { cursorContext, type Block } from './cursorContext';
+import { cursorContext, scanStart, type Block } from './cursorContext';
 import type { Snapshot } from './snapshot';
 
 const KEYWORDS: Record<string, readonly string[]> = {
@@ -43,7 +43,7 @@ const BACKENDS: Record<string, readonly string[]> = { flannel: ['udp', 'vxlan', 
 
 export function completion(snap: Snapshot, position: Position): CompletionItem[] {
   const offset = snap.offsetAt(position);
-  const ctx = cursorContext(snap.text, offset);
+  const ctx = cursorContext(snap.text, offset, scanStart(snap.analysis.document, offset));
   if (ctx.inert) return [];
   const range: Range = { start: snap.lines.positionAt(ctx.partialStart), end: position };
   const topo = snap.topology;
