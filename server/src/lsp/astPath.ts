@@ -34,8 +34,8 @@ export function pathAt(doc: ast.Document, offset: number): AstPath {
   return { decl };
 }
 
-/** the last node starting at or before `offset` whose span contains it (nodes are in source order) */
-export function findSorted<T extends { span: ast.Span }>(nodes: readonly T[], offset: number): T | undefined {
+/** the index of the last node starting at or before `offset` (nodes sorted by start), or -1: a binary search */
+export function lastStartingBy(nodes: readonly { readonly span: ast.Span }[], offset: number): number {
   let lo = 0;
   let hi = nodes.length - 1;
   let found = -1;
@@ -46,6 +46,12 @@ export function findSorted<T extends { span: ast.Span }>(nodes: readonly T[], of
       lo = mid + 1;
     } else hi = mid - 1;
   }
+  return found;
+}
+
+/** the last node starting at or before `offset` whose span contains it (nodes are in source order) */
+export function findSorted<T extends { span: ast.Span }>(nodes: readonly T[], offset: number): T | undefined {
+  const found = lastStartingBy(nodes, offset);
   // a node may end exactly where the next starts (`a;b`): prefer the one that really contains offset
   for (let i = found; i >= 0 && i >= found - 1; i--) if (within(nodes[i]!.span, offset)) return nodes[i];
   return undefined;

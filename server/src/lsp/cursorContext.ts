@@ -5,6 +5,7 @@
  * and what was typed before it on the same statement.
  */
 import type { Document } from '../core/syntax/ast';
+import { lastStartingBy } from './astPath';
 
 export interface Block {
   /** first word of the header: host, bridge, container, underlay, overlay, … */
@@ -37,16 +38,7 @@ const WORD_CHAR = /[A-Za-z0-9_.\-]/;
  */
 export function scanStart(doc: Document, offset: number): number {
   const decls = doc.decls;
-  let lo = 0;
-  let hi = decls.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (decls[mid]!.span.start <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
+  const found = lastStartingBy(decls, offset);
   if (found < 0) return 0;
   const start = decls[found]!.span.start;
   for (const e of doc.errors) if (e.span.start <= start) return 0;

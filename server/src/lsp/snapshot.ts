@@ -11,6 +11,7 @@ import type { Endpoint, Reference, Symbol, Topology } from '../core/model/types'
 import type { Verdict } from '../core/explain/trace';
 import type { PortQuery } from '../core/reach/api';
 import { LineIndex, type Position, type Range } from '../core/text';
+import { lastStartingBy } from './astPath';
 
 /** A name in the text that denotes a symbol: its declaration or a reference to it. */
 export interface Occurrence {
@@ -120,16 +121,7 @@ export class Snapshot {
   /** The occurrence under `offset` (a cursor right after a name still counts). */
   occurrenceAt(offset: number): Occurrence | undefined {
     const occ = this.occurrences();
-    let lo = 0;
-    let hi = occ.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (occ[mid]!.span.start <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const found = lastStartingBy(occ, offset);
     if (found < 0) return undefined;
     const o = occ[found]!;
     return offset <= o.span.end ? o : undefined;
