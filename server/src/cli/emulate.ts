@@ -13,6 +13,7 @@ import type { Command } from './args';
 import type { CliEnv } from './run';
 import { readSource } from './source';
 import { chooseStyle, type Style } from './style';
+import { maxOf } from '../core/arrays';
 
 export const EXIT_CANNOT_RUN = 3;
 
@@ -124,7 +125,7 @@ export function renderEmulateText(file: string, report: EmulateReport, style: St
   for (const n of report.notes) out.push(style.dim(`note: ${n}`));
   if (report.kept) {
     out.push('', 'namespaces kept (their servers keep answering); enter one with `ip netns exec NAME sh`, remove them with `cnet emulate --cleanup`:');
-    const lw = Math.max(...report.kept.map((k) => k.label.length));
+    const lw = maxOf(report.kept.map((k) => k.label.length));
     for (const k of report.kept) out.push(`  ${pad(k.label, lw)}  ip netns exec ${k.name} sh`);
   }
   return out.join('\n') + '\n';

@@ -15,6 +15,7 @@ import type { Document } from './syntax/ast';
 import type { Endpoint, Topology } from './model/types';
 import type { Reachability } from './reach/api';
 import { keepShape } from './shapes';
+import { append } from './arrays';
 
 export interface Analysis {
   readonly text: string;
@@ -89,20 +90,20 @@ export class PhasedAnalysis {
         const document = this.document!;
         const built = guard(d, 'model', () => buildModel(document));
         this.topology = built?.topology ?? emptyTopology(document);
-        if (built) d.push(...built.diagnostics);
+        if (built) append(d, built.diagnostics);
         return false;
       }
       case 'checks': {
         const topology = this.topology!;
         const checks = guard(d, 'checks', () => runChecks(topology));
-        if (checks) d.push(...checks);
+        if (checks) append(d, checks);
         return false;
       }
       default: {
         const topology = this.topology!;
         if (!this.options.skipExpectations) {
           const ex = guard(d, 'reachability', () => checkExpectations(topology, this.getEngine()));
-          if (ex) d.push(...ex);
+          if (ex) append(d, ex);
         }
         const getEngine = () => this.getEngine();
         this.result = {

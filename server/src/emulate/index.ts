@@ -20,6 +20,7 @@ import { buildPlan, type NsPlan, type Plan } from './plan';
 import { enumerateProbes, formatVia, internetPorts, type Probe, type ProbeKind } from './probes';
 import { bannerOf } from './agent';
 import { Agent, build, cleanupLeftovers, deleteNamespaces, preflight, type CleanupResult, type Environment, type ProbeResult } from './kernel';
+import { append } from '../core/arrays';
 
 export { CannotRun, BuildError, INSTALL_HINT } from './kernel';
 export type { CleanupResult, Environment } from './kernel';
@@ -123,7 +124,7 @@ export async function emulate(analysis: Analysis, options: EmulateOptions = {}):
     const t1 = Date.now();
     for (const n of plan.namespaces) if (n.agent && n.kind !== 'stack') start(n);
     const errs = await Promise.all(agents.map((a) => a.ready.then((e) => e.map((x) => `${a.ns.label}: cannot listen on ${x}`))));
-    for (const e of errs) warnings.push(...e);
+    for (const e of errs) append(warnings, e);
     const t2 = Date.now();
     log(`${agents.length} agents serving; probing ${probes.length} probes`);
     const { reports, connections } = await runProbes(probes, agents, plan, options.timeoutMs ?? 1000, options.retryTimeoutMs ?? 5000, log);

@@ -20,6 +20,7 @@ import { Reporter, type ImportMessage, type ImportResult } from './messages';
 import { Namespace, RESERVED_GLOBAL } from './names';
 import { PoolAllocator } from './pools';
 import { isIpv4, isIpv4Prefix, isIpv6, parsePortSpec, publishLines } from './ports';
+import { append } from '../core/arrays';
 
 export interface DockerSource {
   /** the file name as the user gave it */
@@ -187,7 +188,7 @@ export function importDocker(sources: readonly DockerSource[], opts: DockerOptio
       else rep.warn('neither a container (Config/NetworkSettings/HostConfig) nor a network (IPAM/Driver); ignored', at);
     });
   }
-  for (const r of reps) errors.push(...r.errors);
+  for (const r of reps) append(errors, r.errors);
   if (errors.length) return { warnings, errors };
   if (engines.size === 0) return { warnings, errors: [{ message: 'no containers or networks in the input' }] };
   for (const e of engines.values()) addNetworkOnlyEndpoints(e);
@@ -597,8 +598,8 @@ export function renderEngines(engineList: readonly Engine[], reps: readonly Repo
   }
   for (const o of overlays.values()) items.push({ ...o, spaced: true });
   for (const x of extra) items.push(x);
-  items.push(...hostBlocks);
-  for (const r of reps) warnings.push(...r.warnings);
+  append(items, hostBlocks);
+  for (const r of reps) append(warnings, r.warnings);
   return { text: renderCnet(items), warnings, errors };
 }
 

@@ -33,6 +33,7 @@ import { engineStem, jsonErrorMessage, parseJsonReporting, prefixOf, renderEngin
 import { Reporter, type ImportMessage, type ImportResult } from './messages';
 import { exposeLines, isIpv4, isIpv4Prefix, parsePortSpec } from './ports';
 import { splitShell, type Word } from './shellWords';
+import { append } from '../core/arrays';
 
 export interface DockerRunOptions {
   /** host name → underlay address(es), `IP` or `IP/LEN` (see `hostUnderlays` in docker.ts) */
@@ -972,7 +973,7 @@ export function importDockerRun(sources: readonly DockerSource[], opts: DockerRu
     else scriptFile(src, rep, st, fileHost(src.name, opts, st));
   }
   const errors: ImportMessage[] = [];
-  for (const r of reps) errors.push(...r.errors);
+  for (const r of reps) append(errors, r.errors);
   if (errors.length) return { warnings, errors };
   // hosts that only hold dockerd/flannel facts but no containers are still hosts
   const hosts = [...st.hosts.values()];

@@ -219,6 +219,17 @@ describe('robust: pathological inputs (the CLI in a child, time and peak memory 
     assert.deepEqual(m.diagnostics[0]!.range, { start: { line: 2, character: 12 }, end: { line: 2, character: 16 } });
   });
 
+  it('200,000 diagnostics (100,000 expects between unknown names): every one reported, no stack overflow', () => {
+    // `push(...list)` of a phase's diagnostics overflowed V8's argument limit here (cnet: internal error: Maximum call stack size exceeded)
+    const n = 100_000;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(`expect x${i} -> y${i}`);
+    const m = run('200,000 diagnostics', lines.join('\n') + '\n', { ms: 90_000, mb: 1500 }, () => '200,000 unknown-name, two a line');
+    assert.equal(m.status, 1);
+    assert.deepEqual(codes(m.diagnostics), { 'unknown-name': 2 * n });
+    assert.deepEqual(m.diagnostics[2 * n - 1]!.range, { start: { line: n - 1, character: 17 }, end: { line: n - 1, character: 23 } });
+  });
+
   it('30-digit numbers: invalid-port / invalid-value / invalid-address on the number', () => {
     const big = '123456789012345678901234567890';
     const text = `host h {\n  bridge b { subnet 10.0.0.0/24; mtu ${big} }\n  container c { network b; expose ${big}/tcp; publish ${big}:80 }\n  container d { network b ip 10.0.0.${big} }\n}\nexpect c -> d : ${big}\n`;

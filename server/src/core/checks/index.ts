@@ -17,6 +17,7 @@ import { hostGwNeedsL2, mtuExceedsPath, underlayPartition } from './overlays';
 import { duplicateProperty, keywordValues } from './properties';
 import { unused } from './unused';
 import { invalidValue } from './values';
+import { append } from '../arrays';
 
 export const CHECKS: readonly Check[] = [
   duplicateProperty,
@@ -44,7 +45,7 @@ export function runChecks(topology: Topology, checks: readonly Check[] = CHECKS)
     const mine: Diagnostic[] = [];
     try {
       check.run(topology, mine);
-      out.push(...mine);
+      append(out, mine);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       out.push(diag('internal-error', { start: 0, end: 0 }, `the ${check.name} check failed: ${msg}. This is a bug in cnet; the other checks still ran.`));

@@ -46,6 +46,7 @@ import { broadcastOf, cidrContains, cidrLast, cidrOverlaps, firstHost, formatCid
 import { addressOf, cidrOf, closestName, portOf, protocolOf, validPortNumber } from './literals';
 import { computeMtus, DEFAULT_MTU } from './mtu';
 import { keepShape } from '../shapes';
+import { append as appendAll } from '../arrays';
 
 type Mut<T> = { -readonly [K in keyof T]: T[K] };
 type Named = Underlay | Overlay | Host | Container;
@@ -145,7 +146,7 @@ class Builder {
     for (const e of expectDecls) this.expectations.push(this.expectation(e));
     // Pass 3: addresses.
     const segments: Segment[] = [...this.bridgeSegments];
-    for (const o of this.overlays) segments.push(...o.segments);
+    for (const o of this.overlays) appendAll(segments, o.segments);
     this.runIpam(segments);
 
     this.references.sort((a, b) => a.span.start - b.span.start);
