@@ -248,8 +248,7 @@ function* collect(snap: Snapshot, due: () => boolean = never): Generator<void, C
     if (j < out.length && out.start[j] === start) return; // covered
     if (kind === 'keyword') {
       if (lexical) extra.push(start, end, KEYWORD);
-    }
-    else if (kind === 'bool') extra.push(start, end, ENUM);
+    } else if (kind === 'bool') extra.push(start, end, ENUM);
     else if (kind === 'identifier' && end - start === 8 && text.startsWith('internet', start)) extra.push(start, end, ENUM | (DEFAULT_LIBRARY << 8));
   };
   const stream = tokenStream(snap.analysis.document);
