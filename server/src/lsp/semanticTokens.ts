@@ -8,7 +8,7 @@
 import type { Range, SemanticTokens, SemanticTokensDelta, SemanticTokensLegend } from 'vscode-languageserver';
 import type * as ast from '../core/syntax/ast';
 import { lex, tokenStream } from '../core/syntax/parser';
-import { pacer, validSpan, type Snapshot } from './snapshot';
+import { never, pacer, runSteps, validSpan, type Snapshot } from './snapshot';
 import { keepShape } from '../core/shapes';
 
 export const TOKEN_TYPES = ['host', 'bridge', 'container', 'overlay', 'underlay', 'keyword', 'number', 'string', 'address', 'prefix', 'port', 'enumMember', 'operator'] as const;
@@ -100,22 +100,11 @@ class TokenBuffer {
 keepShape(new TokenBuffer(0));
 
 export function collectTokens(snap: Snapshot): CollectedTokens {
-  return snap.memo('semanticTokens', () => run(collect(snap)));
-}
-
-/** a step generator run to its end */
-function run<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+  return snap.memo('semanticTokens', () => runSteps(collect(snap)));
 }
 
 /** a span a token can be made of: valid and not empty */
 const ok = (span: ast.Span | undefined): span is ast.Span => validSpan(span) && span.end > span.start;
-
-/** never due: a synchronous run of a step generator */
-const never = (): boolean => false;
 
 /** the collection, in steps (it yields when `due()`; see semanticTokensSteps) */
 function* collect(snap: Snapshot, due: () => boolean = never): Generator<void, CollectedTokens> {
@@ -133,8 +122,9 @@ function* collect(snap: Snapshot, due: () => boolean = never): Generator<void, C
   const lits = new TokenBuffer(occ.length);
   // keywords and literals are left to the client's grammar when it has one (SnapshotOptions.lexicalTokens)
   const lexical = snap.options.lexicalTokens !== false;
+  const wanted = (type: number) => lexical || !LEXICAL[type];
   const add = (span: ast.Span | undefined, type: number, mods = 0) => {
-    if (ok(span) && (lexical || !LEXICAL[type])) lits.push(span.start, span.end, type | (mods << 8));
+    if (ok(span) && wanted(type)) lits.push(span.start, span.end, type | (mods << 8));
   };
   const addr = (a: ast.AddressLit | undefined) => add(a?.span, ADDRESS);
   const prefix = (p: ast.PrefixLit | undefined) => add(p?.span, PREFIX);
@@ -247,7 +237,7 @@ function* collect(snap: Snapshot, due: () => boolean = never): Generator<void, C
     while (j < out.length && out.start[j]! < start) j++;
     if (j < out.length && out.start[j] === start) return; // covered
     if (kind === 'keyword') {
-      if (lexical) extra.push(start, end, KEYWORD);
+      if (wanted(KEYWORD)) extra.push(start, end, KEYWORD);
     } else if (kind === 'bool') extra.push(start, end, ENUM);
     else if (kind === 'identifier' && end - start === 8 && text.startsWith('internet', start)) extra.push(start, end, ENUM | (DEFAULT_LIBRARY << 8));
   };
@@ -293,7 +283,7 @@ function merge(x: TokenBuffer, y: TokenBuffer): TokenBuffer {
  * one pass in offset order with a line cursor (no per-token search).
  */
 function encode(snap: Snapshot, from: number, to: number): Int32Array {
-  return run(encodeSteps(snap, from, to, never));
+  return runSteps(encodeSteps(snap, from, to, never));
 }
 
 /** `encode` in steps (it yields when `due()`) */

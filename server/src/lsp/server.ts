@@ -18,7 +18,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from './store';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { lspDiagnostics } from './convert';
-import type { Snapshot } from './snapshot';
+import { runSteps, type Snapshot } from './snapshot';
 import { hover } from './hover';
 import { completion } from './completion';
 import { definition, documentHighlights, prepareRename, references, rename } from './navigation';
@@ -108,7 +108,7 @@ export function startServer(connection: Connection): void {
     if (!job || job.snap !== snap) return;
     precomputing.delete(snap.uri);
     try {
-      for (let r = job.steps.next(); !r.done; r = job.steps.next());
+      runSteps(job.steps);
     } catch {
       /* the request computes them again and reports the failure */
     }

@@ -77,9 +77,7 @@ export class Snapshot {
 
   /** Every declaration name and resolved reference, sorted by offset. */
   occurrences(): readonly Occurrence[] {
-    if (this.occ) return this.occ;
-    const steps = this.occurrenceSteps(() => false);
-    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+    return this.occ ?? runSteps(this.occurrenceSteps(never));
   }
 
   /**
@@ -155,6 +153,17 @@ export class Snapshot {
       this.verdicts.set(key, v);
     }
     return v;
+  }
+}
+
+/** never due: a step generator run synchronously (`runSteps`) */
+export const never = (): boolean => false;
+
+/** Runs a step generator to its end; its result. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
   }
 }
 
