@@ -8,9 +8,10 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parse, parseWhole, tokenStream, lex } from '../../../server/src/core/syntax/parser';
-import { IncrementalParser } from '../../../server/src/core/syntax/incremental';
+import { IncrementalParser, commonPrefix, commonSuffix } from '../../../server/src/core/syntax/incremental';
 import { applySplice, corpus, runs, SEED, type Splice } from '../robust/corpus';
 import { generate } from '../../../bench/generate';
+import type { Document } from '../../../server/src/core/syntax/ast';
 
 const FILES = corpus();
 
@@ -40,11 +41,13 @@ describe('syntax: region-wise and incremental parsing', function () {
     for (const f of FILES) assert.deepStrictEqual(parse(f.text), parseWhole(f.text), f.name);
   });
 
-  it('parse() equals a whole-file parse after random edits', () => {
+  it('parse() equals a whole-file parse after random edits, and its AST is a tree', () => {
     fc.assert(
       fc.property(fc.constantFrom(...FILES), fc.array(edit, { minLength: 1, maxLength: 4 }), (f, edits) => {
         const text = edits.reduce(applySplice, f.text);
-        assert.deepStrictEqual(parse(text), parseWhole(text));
+        const doc = parse(text);
+        assert.deepStrictEqual(doc, parseWhole(text));
+        assertTree(doc);
       }),
       { seed: SEED, numRuns: runs(400) },
     );
@@ -62,6 +65,7 @@ describe('syntax: region-wise and incremental parsing', function () {
           const got = ip.parse(text);
           if (ip.stats.mode === 'incremental') incremental++;
           assert.deepStrictEqual(got, parse(text));
+          assertTree(got);
         }
       }),
       { seed: SEED + 1, numRuns: runs(300) },
@@ -88,6 +92,63 @@ describe('syntax: region-wise and incremental parsing', function () {
     }
   });
 
+  // the incremental parser moves a kept region's offsets in place: an object
+  // shared by two nodes would be moved twice
+  it('the AST is a tree: no object is reachable twice (every example, fixture and a generated cluster)', () => {
+    for (const f of FILES) assertTree(parse(f.text), f.name);
+    assertTree(parse(generate(2000, 3).text), 'generated');
+  });
+
+  it('an edit moves the declarations after it in place: the same nodes, at their new offsets', () => {
+    const g = generate(1000, 3);
+    const ip = new IncrementalParser();
+    const before = ip.parse(g.text);
+    const lastDecl = before.decls[before.decls.length - 1]!;
+    const lastStart = lastDecl.span.start;
+    const firstDecl = before.decls[0]!;
+    const at = g.marks.newBlockOffset;
+    const block = '  container moved-1 {\n    expose 80/tcp\n  }\n';
+    const edited = g.text.slice(0, at) + block + g.text.slice(at);
+    const after = ip.parse(edited);
+    assert.equal(ip.stats.mode, 'incremental');
+    assert.equal(after.decls[after.decls.length - 1], lastDecl, 'the last declaration is the same object');
+    assert.equal(lastDecl.span.start, lastStart + block.length, 'moved by the inserted length');
+    assert.equal(after.decls[0], firstDecl, 'a declaration before the edit is kept as it is');
+    assert.deepStrictEqual(after, parse(edited));
+    // and back: moved again, by the negative delta, still equal to a fresh parse
+    const back = ip.parse(g.text);
+    assert.equal(back.decls[back.decls.length - 1], lastDecl);
+    assert.equal(lastDecl.span.start, lastStart);
+    assert.deepStrictEqual(back, parse(g.text));
+  });
+
+  it('the chunked common prefix and suffix equal a character-by-character scan', () => {
+    const naivePrefix = (a: string, b: string, max: number) => {
+      let p = 0;
+      while (p < max && a[p] === b[p]) p++;
+      return p;
+    };
+    const naiveSuffix = (a: string, b: string, max: number) => {
+      let s = 0;
+      while (s < max && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+      return s;
+    };
+    // a long shared text (several 4,096-character chunks) with a change at any offset
+    const base = generate(100, 5).text.slice(0, 20000);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: base.length }), fc.integer({ min: 0, max: 40 }), fc.string({ maxLength: 6 }), (at, del, ins) => {
+        const b = base.slice(0, at) + ins + base.slice(Math.min(base.length, at + del));
+        const max = Math.min(base.length, b.length);
+        const p = commonPrefix(base, b, max);
+        assert.equal(p, naivePrefix(base, b, max));
+        assert.equal(commonSuffix(base, b, max - p), naiveSuffix(base, b, max - p));
+      }),
+      { seed: SEED + 7, numRuns: runs(300) },
+    );
+    assert.equal(commonPrefix(base, base, base.length), base.length);
+    assert.equal(commonSuffix(base, base + 'x', base.length), 0);
+  });
+
   it('the token stream of a parse is lex() of the text', () => {
     for (const f of FILES) {
       const ts = tokenStream(parse(f.text))!;
@@ -98,3 +159,19 @@ describe('syntax: region-wise and incremental parsing', function () {
     }
   });
 });
+
+/** Fails when an object (other than an empty array) is reachable twice from the document's decls, comments and errors. */
+function assertTree(doc: Document, name = ''): void {
+  const seen = new Set<object>();
+  const walk = (v: unknown, path: string): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v) && v.length === 0) return;
+    assert.ok(!seen.has(v), `${name}: ${path} is shared with another node`);
+    seen.add(v);
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    else for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+  };
+  walk(doc.decls, 'decls');
+  walk(doc.comments, 'comments');
+  walk(doc.errors, 'errors');
+}

@@ -35,6 +35,15 @@ export function tokenSpan(t: IToken): A.Span {
 }
 
 /**
+ * A span of its own: no object appears twice in the AST (it is a tree), so
+ * the incremental parser can move a kept region's spans in place
+ * (incremental.ts `shiftInPlace`) without moving a shared one twice.
+ */
+function copySpan(s: A.Span): A.Span {
+  return { start: s.start, end: s.end };
+}
+
+/**
  * What one rule invocation consumed. Slots are named by role per rule (see
  * each builder); `s`/`e` are the extent of its real tokens, line ends
  * excluded, including those of sub-rules that report into it (`port`).
@@ -191,7 +200,7 @@ export class AstBuilder {
   private closedWord(t: IToken | undefined, allowed: readonly string[], what: string): A.Word | undefined {
     const w = this.word(t);
     if (w && !allowed.includes(w.text)) {
-      this.errors.push({ message: `unknown ${what} \`${w.text}\`: expected ${quoteList(allowed)}`, span: w.span });
+      this.errors.push({ message: `unknown ${what} \`${w.text}\`: expected ${quoteList(allowed)}`, span: copySpan(w.span) });
     }
     return w;
   }
@@ -365,14 +374,14 @@ export class AstBuilder {
     const host = real(f.d);
     if (host) {
       const target = this.word(host)!;
-      return { kind: 'network', span: b.span, keyword: b.keyword, mode: 'host', target, modeSpan: target.span };
+      return { kind: 'network', span: b.span, keyword: b.keyword, mode: 'host', target, modeSpan: copySpan(target.span) };
     }
     const target = this.word(real(f.x));
     if (!target) return undefined;
-    if (target.text === 'none') return { kind: 'network', span: b.span, keyword: b.keyword, mode: 'none', target, modeSpan: target.span };
+    if (target.text === 'none') return { kind: 'network', span: b.span, keyword: b.keyword, mode: 'none', target, modeSpan: copySpan(target.span) };
     const vlan = this.int(real(f.y));
     const ip = this.address(real(f.z));
-    const out: Mutable<A.NetworkProp> = { kind: 'network', span: b.span, keyword: b.keyword, mode: 'attach', target, modeSpan: target.span };
+    const out: Mutable<A.NetworkProp> = { kind: 'network', span: b.span, keyword: b.keyword, mode: 'attach', target, modeSpan: copySpan(target.span) };
     if (vlan) out.vlan = vlan;
     if (ip) out.ip = ip;
     return out;
