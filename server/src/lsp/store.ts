@@ -14,7 +14,10 @@
  * diagnostics are only ever published for the document's current version.
  *
  * Each document keeps one `IncrementalParser`: a build reparses only the
- * top-level declarations an edit touched.
+ * top-level declarations an edit touched, and moves the others to their new
+ * offsets in place, so the document of the older version is no longer
+ * valid once the newer one is parsed — one more reason the older snapshot
+ * is released when the newer build starts (below).
  *
  * Memory: when the build of a newer version starts, the snapshot of the
  * older one is released (its model, reachability engine and feature memos);
